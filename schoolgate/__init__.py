@@ -1,0 +1,1 @@
+"""Schoolgate: a school social media policy, put into practice."""

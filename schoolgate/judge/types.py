@@ -1,0 +1,201 @@
+"""The judge's vocabulary: categories, the school's policy as the judge sees it, the roster, and verdicts.
+
+Pure Python (no Django import) so the CLI, the web app and chat scans share one contract.
+A `PolicyView` is built from the same dictionary the policy data files hold (see
+`schoolgate/policies/seeds/*.toml`), so the judge never needs the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Iterable
+
+CATEGORIES: tuple[str, ...] = (
+    "abuse",
+    "threat",
+    "hate",
+    "obscene",
+    "harassment",
+    "allegation",
+    "complaint",
+    "naming_child",
+    "confidential",
+    "staff_contact",
+    "speaking_for_school",
+    "image_consent",
+)
+
+DECISIONS = ("allow", "review", "block")
+
+# Plain-words names a parent understands, used in explanations.
+CATEGORY_LABELS: dict[str, str] = {
+    "abuse": "abusive or insulting language",
+    "threat": "a threat of violence",
+    "hate": "racist or hateful language",
+    "obscene": "obscene language",
+    "harassment": "bullying or harassment",
+    "allegation": "an allegation against an identifiable person",
+    "complaint": "a complaint about the school or its staff",
+    "naming_child": "naming a child",
+    "confidential": "confidential or personal information",
+    "staff_contact": "contacting staff through social media",
+    "speaking_for_school": "speaking on behalf of the school",
+    "image_consent": "sharing images of children or staff without consent",
+}
+
+# Who a parent should talk to instead, by channel id used in policy data.
+CHANNEL_LABELS: dict[str, str] = {
+    "class_teacher": "the class teacher",
+    "headteacher": "the Headteacher",
+    "chair_of_governors": "the Chair of Governors",
+    "governing_body": "a member of the Governing Body",
+    "complaints_procedure": "the school's formal complaints procedure",
+}
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    heading: str
+    text: str
+    categories: tuple[str, ...] = ()
+    # Example sentences that breach this clause; they tune this school's judge.
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """What the judge needs of one school's current policy version."""
+
+    school_slug: str
+    school_name: str
+    clauses: tuple[Clause, ...]
+    # Channels the policy names for concerns, in the policy's order (ids of CHANNEL_LABELS).
+    channels: tuple[str, ...] = ("class_teacher", "headteacher", "chair_of_governors")
+    review_threshold: float = 0.5
+    block_threshold: float = 0.85
+    # Per-category overrides: {"naming_child": {"review": 0.6, "block": 0.95}}
+    category_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def clauses_for(self, category: str) -> list[Clause]:
+        return [c for c in self.clauses if category in c.categories]
+
+    def names(self, category: str) -> bool:
+        """True when this school's policy names the category (a breach, not advice)."""
+        return any(category in c.categories for c in self.clauses)
+
+    def thresholds_for(self, category: str) -> tuple[float, float]:
+        override = self.category_thresholds.get(category, {})
+        return (
+            float(override.get("review", self.review_threshold)),
+            float(override.get("block", self.block_threshold)),
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict, school_slug: str = "", school_name: str = "") -> "PolicyView":
+        """Build from a policy data dictionary (the TOML seed layout)."""
+        judge = data.get("judge", {})
+        clauses = tuple(
+            Clause(
+                id=c["id"],
+                heading=c.get("heading", ""),
+                text=c["text"],
+                categories=tuple(c.get("categories", ())),
+                examples=tuple(c.get("examples", ())),
+            )
+            for c in data.get("clauses", ())
+        )
+        return cls(
+            school_slug=school_slug or data.get("school", {}).get("slug", ""),
+            school_name=school_name or data.get("school", {}).get("name", ""),
+            clauses=clauses,
+            channels=tuple(data.get("policy", {}).get("channels", cls.channels)),
+            review_threshold=float(judge.get("review", 0.5)),
+            block_threshold=float(judge.get("block", 0.85)),
+            category_thresholds=dict(judge.get("categories", {})),
+        )
+
+
+ROSTER_ROLES = ("pupil", "staff", "governor", "parent")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str  # one of ROSTER_ROLES
+    group: str = ""  # year group, class or job title
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Roster:
+    people: tuple[Person, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def with_role(self, role: str) -> list[Person]:
+        return [p for p in self.people if p.role == role]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[dict]) -> "Roster":
+        people = []
+        for row in rows:
+            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
+            people.append(
+                Person(
+                    name=(row.get("name") or "").strip(),
+                    role=(row.get("role") or "").strip().lower(),
+                    group=(row.get("group") or "").strip(),
+                    aliases=aliases,
+                )
+            )
+        return cls(tuple(p for p in people if p.name))
+
+    @classmethod
+    def from_csv_text(cls, text: str) -> "Roster":
+        """Lenient reader for the judge; strict validation lives in the roster import."""
+        return cls.from_rows(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: str
+    clause: str | None  # the school's clause id; None when the policy does not name the category
+    score: float
+    start: int
+    end: int
+    quote: str
+    breach: bool = True  # False: advice (the school's policy does not name this category)
+
+    def as_dict(self) -> dict:
+        return {
+            "category": self.category,
+            "clause": self.clause,
+            "score": round(self.score, 4),
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+        }
+
+
+@dataclass
+class Verdict:
+    decision: str  # one of DECISIONS
+    explanation: str
+    scores: dict[str, float]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def breaches(self) -> list[Finding]:
+        return [f for f in self.findings if f.breach]
+
+    def as_dict(self) -> dict:
+        return {
+            "decision": self.decision,
+            "explanation": self.explanation,
+            "scores": {c: round(float(self.scores.get(c, 0.0)), 4) for c in CATEGORIES},
+            "findings": [f.as_dict() for f in self.findings],
+        }
