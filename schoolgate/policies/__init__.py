@@ -1,0 +1,1 @@
+"""Policies as data: versions, verbatim clauses, procedure steps, review cycle, acknowledgements."""

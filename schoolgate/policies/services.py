@@ -1,0 +1,129 @@
+"""The review cycle: draft a new version, approve and publish it, notify, acknowledge, remind."""
+
+from __future__ import annotations
+
+import copy
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from schoolgate.audit.models import record
+
+from .models import Acknowledgement, PolicyVersion, ReviewEvent, add_months
+from .loader import create_version
+
+
+class PolicyError(ValueError):
+    pass
+
+
+def draft_from(current: PolicyVersion, *, version_label: str, actor) -> PolicyVersion:
+    """Start the annual review: a draft copy of the current version, clauses and steps included."""
+    if current.school.policy_versions.filter(version=version_label).exists():
+        raise PolicyError(f"There is already a version called '{version_label}'.")
+    data = copy.deepcopy(current.data)
+    data["policy"]["version"] = version_label
+    # Clause edits made on the current version's rows must carry over, so rebuild from rows.
+    data["clauses"] = [
+        {"id": c.clause_id, "heading": c.heading, "text": c.text, "categories": c.categories, "examples": c.examples}
+        for c in current.clauses.all()
+    ]
+    draft = create_version(current.school, data, status=PolicyVersion.Status.DRAFT, actor=actor)
+    draft.next_review = add_months(timezone.localdate(), current.review_interval_months)
+    draft.save(update_fields=["next_review"])
+    record("policy.draft", actor=actor, school=current.school, target=draft, summary=f"Started review: draft {version_label}")
+    return draft
+
+
+def audience(school):
+    """Everyone who must acknowledge a published version: staff, governors and parents/carers."""
+    User = get_user_model()
+    return User.objects.filter(memberships__school=school, is_active=True).distinct()
+
+
+@transaction.atomic
+def publish(draft: PolicyVersion, *, actor, request=None) -> int:
+    """Approve and publish a draft: record the approver, supersede the old version, notify everyone."""
+    draft = PolicyVersion.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != PolicyVersion.Status.DRAFT:
+        raise PolicyError("Only a draft can be published; this version has already been published.")
+    if not draft.clauses.exists():
+        raise PolicyError("A policy needs at least one clause before it can be published.")
+    school = draft.school
+    previous = list(school.policy_versions.filter(status=PolicyVersion.Status.PUBLISHED))
+    school.policy_versions.filter(status=PolicyVersion.Status.PUBLISHED).update(status=PolicyVersion.Status.SUPERSEDED)
+    now = timezone.now()
+    draft.status = PolicyVersion.Status.PUBLISHED
+    draft.approved_by = actor
+    draft.approved_by_label = actor.get_full_name() or actor.get_username()
+    draft.published_at = now
+    draft.save()
+    ReviewEvent.objects.create(version=draft, reviewed_on=timezone.localdate(), note=f"Approved by {draft.approved_by_label}")
+    people = list(audience(school))
+    Acknowledgement.objects.bulk_create([Acknowledgement(version=draft, user=u, notified_at=now) for u in people])
+    record(
+        "policy.publish",
+        actor=actor,
+        school=school,
+        target=draft,
+        summary=f"Published {draft.title} version {draft.version}; {len(people)} people asked to acknowledge",
+        superseded=[v.version for v in previous],
+    )
+    link = _ack_link(draft, request)
+    transaction.on_commit(lambda: _send(draft, people, link, reminder=False))
+    return len(people)
+
+
+def _ack_link(version: PolicyVersion, request) -> str:
+    path = reverse("policies:acknowledge", args=[version.school.slug, version.pk])
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def _send(version: PolicyVersion, users, link: str, *, reminder: bool) -> None:
+    subject = ("Reminder: " if reminder else "") + f"{version.school.name} has updated its social media policy"
+    messages = []
+    for user in users:
+        if not user.email:
+            continue
+        body = (
+            f"Dear {user.get_full_name() or user.get_username()},\n\n"
+            f"{version.school.name} has published version {version.version} of its policy "
+            f"\"{version.title}\".\n\n"
+            f"{version.change_summary or 'Please read it.'}\n\n"
+            f"Please read it and confirm you have done so: {link}\n"
+        )
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+    if messages:
+        send_mass_mail(messages, fail_silently=False)
+
+
+@transaction.atomic
+def acknowledge(version: PolicyVersion, user) -> Acknowledgement:
+    ack, _ = Acknowledgement.objects.select_for_update().get_or_create(version=version, user=user)
+    if ack.acknowledged_at is None:
+        ack.acknowledged_at = timezone.now()
+        ack.save(update_fields=["acknowledged_at"])
+        record("policy.acknowledge", actor=user, school=version.school, target=version, summary=f"Acknowledged version {version.version}")
+    return ack
+
+
+def send_reminders(version: PolicyVersion, *, actor=None, min_days_between: int = 7, request=None) -> int:
+    """Remind everyone who has not acknowledged (at most once every `min_days_between` days)."""
+    now = timezone.now()
+    cutoff = now - timezone.timedelta(days=min_days_between)
+    pending = version.acknowledgements.filter(acknowledged_at__isnull=True).select_related("user")
+    due = [a for a in pending if a.last_reminded_at is None or a.last_reminded_at <= cutoff]
+    if not due:
+        return 0
+    with transaction.atomic():
+        for ack in due:
+            ack.reminders_sent += 1
+            ack.last_reminded_at = now
+            ack.save(update_fields=["reminders_sent", "last_reminded_at"])
+        record("policy.remind", actor=actor, school=version.school, target=version, summary=f"Reminded {len(due)} people to acknowledge")
+    _send(version, [a.user for a in due], _ack_link(version, request), reminder=True)
+    return len(due)

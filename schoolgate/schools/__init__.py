@@ -1,0 +1,1 @@
+"""Schools, their people (staff, governors, parents/carers, pupils), roles and the roster."""

@@ -1,0 +1,52 @@
+"""One mechanism for every school-scoped view: log-in, membership, role.
+
+`@school_view(roles)` loads the school from the URL's `slug`, answers 404 to anyone who is not a member
+(a parent of school A learns nothing about school B's pages), 403 to a member whose role is not allowed,
+and sets `request.school` and `request.roles` for the view.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import EVERYONE, Membership, School
+
+
+def roles_for(user, school) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(Membership.objects.filter(user=user, school=school).values_list("role", flat=True))
+
+
+def school_view(roles=EVERYONE):
+    allowed = frozenset(roles)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            school = get_object_or_404(School, slug=slug)
+            held = roles_for(request.user, school)
+            if not held:
+                raise Http404("No such school")
+            if not held & allowed:
+                raise PermissionDenied("Your role at this school does not allow this page.")
+            request.school = school
+            request.roles = held
+            request.memberships = list(Membership.objects.filter(user=request.user, school=school))
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = allowed
+        return wrapper
+
+    return decorator
+
+
+def has_role(request, *roles) -> bool:
+    return bool(getattr(request, "roles", frozenset()) & set(roles))
