@@ -1,0 +1,188 @@
+"""Benchmark of the judge's learned toxicity categories on the held-out validation split.
+
+    .venv/bin/python bench/judge_toxicity.py
+
+Scores Schoolgate's `ToxicityModel` and alt-profanity-check side by side, in the same run, on the
+same texts: the validation rows of training/toxdata.py (never seen in training), our own held-out
+benign school sentences and school-context positives. Prints a table; `evaluate()` returns the
+rows so `bench/judge.py` can include them. Needs ../shared/data.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "training"))
+
+import toxdata  # noqa: E402
+
+from schoolgate.judge.toxicity import CATEGORIES, ToxicityModel, offsets_to_chars, tokens  # noqa: E402
+
+THRESHOLD = 0.5
+
+
+def _f1(y: np.ndarray, pred: np.ndarray) -> float:
+    tp = int(np.sum(pred & (y == 1)))
+    fp = int(np.sum(pred & (y == 0)))
+    fn = int(np.sum(~pred & (y == 1)))
+    return 2 * tp / max(1, 2 * tp + fp + fn)
+
+
+def macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
+    return (_f1(y, pred) + _f1(1 - y, ~pred)) / 2
+
+
+def char_f1(pred: set[int], gold: set[int]) -> float:
+    """SemEval-2021 Task 5 per-post F1 of character offsets."""
+    if not gold:
+        return 1.0 if not pred else 0.0
+    if not pred:
+        return 0.0
+    tp = len(pred & gold)
+    if not tp:
+        return 0.0
+    p, r = tp / len(pred), tp / len(gold)
+    return 2 * p * r / (p + r)
+
+
+def _peer():
+    try:
+        from profanity_check import predict_prob
+    except ImportError:  # the peer is a dev dependency only
+        return None
+    return lambda texts: np.asarray(predict_prob(list(texts)), dtype=float) if texts else np.zeros(0)
+
+
+def speed(model: ToxicityModel, texts: list[str]) -> dict:
+    """Messages/s batched (batches of 256) and single-message latency p50/p99 in ms."""
+    model.score_batch(texts[:256])  # warm caches as a long-running process would be
+    t = time.perf_counter()
+    for i in range(0, len(texts), 256):
+        model.score_batch(texts[i : i + 256])
+    batch_rate = len(texts) / (time.perf_counter() - t)
+    lat = []
+    for text in texts[:2000]:
+        t = time.perf_counter()
+        model.score(text)
+        lat.append((time.perf_counter() - t) * 1000)
+    lat.sort()
+    return {
+        "batch_per_s": batch_rate,
+        "p50_ms": statistics.median(lat),
+        "p99_ms": lat[int(len(lat) * 0.99) - 1],
+    }
+
+
+def evaluate() -> list[dict]:
+    t0 = time.perf_counter()
+    model = ToxicityModel.load()
+    load_s = time.perf_counter() - t0
+    peer = _peer()
+    data = toxdata.load_all()
+    rows: list[dict] = []
+
+    def add(metric, dataset, n, ours, theirs=None, reference=None):
+        rows.append({"metric": metric, "set": dataset, "n": n, "schoolgate": ours,
+                     "profanity_check": theirs, "reference": reference})
+
+    # OLID-style offensive vs not, on the OLID validation part.
+    olid = data["olid"][1]
+    texts = [r.text for r in olid]
+    y = np.array([r.offensive for r in olid])
+    ours = np.array(model.score_offensive_batch(texts)) >= THRESHOLD
+    theirs = peer(texts) >= THRESHOLD if peer else None
+    add("offensive macro-F1", "OLID val", len(olid), macro_f1(y, ours),
+        macro_f1(y, theirs) if peer else None, "0.829 (OffensEval 2019 best, official test)")
+
+    # Per category, pooled over every validation row whose label for that category is known.
+    val_rows = [r for name, (_, val) in data.items() if name not in ("spans", "benign", "school_pos") for r in val]
+    all_texts = [r.text for r in val_rows]
+    probs = model.probabilities(all_texts)
+    peer_p = peer(all_texts) if peer else None
+    for j, cat in enumerate(CATEGORIES):
+        idx = [i for i, r in enumerate(val_rows) if r.labels.get(cat) is not None]
+        yc = np.array([val_rows[i].labels[cat] for i in idx])
+        ours = probs[idx, j] >= THRESHOLD
+        theirs = peer_p[idx] >= THRESHOLD if peer else None
+        sets = "+".join(sorted({val_rows[i].dataset for i in idx if val_rows[i].labels[cat]}))
+        add(f"{cat} F1", f"val ({sets}), {int(yc.sum())} pos", len(idx), _f1(yc, ours),
+            _f1(yc, theirs) if peer else None)
+
+    # Toxic spans: character F1 on the SemEval-2021 validation part.
+    spans = data["spans"][1]
+    gold = [set(r.spans or ()) for r in spans]
+    ours_f = [char_f1(offsets_to_chars(model.toxic_spans(r.text)), g) for r, g in zip(spans, gold)]
+    theirs_f = None
+    if peer:
+        # The peer has no spans: mark each word it scores as profane on its own.
+        words = [tokens(r.text) for r in spans]
+        flat = [r.text[s:e] for w, r in zip(words, spans) for _, s, e in w]
+        wp = peer(flat)
+        k = 0
+        theirs_f = []
+        for w, g in zip(words, gold):
+            pred = {i for (_, s, e), p in zip(w, wp[k : k + len(w)]) if p >= THRESHOLD for i in range(s, e)}
+            k += len(w)
+            theirs_f.append(char_f1(pred, g))
+    add("toxic spans char F1", "SemEval-2021 val", len(spans), float(np.mean(ours_f)),
+        float(np.mean(theirs_f)) if theirs_f else None, "0.708 (SemEval-2021 best, official test)")
+
+    # Our own sentences: false positives on held-out benign school chat, recall on school positives.
+    for label, (train_b, val_b) in (("held-out", (None, data["benign"][1])), ("training half", (None, data["benign"][0]))):
+        bt = [r.text for r in val_b]
+        p = model.probabilities(bt)[:, : len(CATEGORIES)]
+        ours = float(np.mean(p.max(axis=1) >= THRESHOLD))
+        theirs = float(np.mean(peer(bt) >= THRESHOLD)) if peer else None
+        add("benign false-positive rate", f"benign_school.txt {label}", len(bt), ours, theirs, "lower is better")
+    pos = data["school_pos"][1]
+    pt = [r.text for r in pos]
+    p = model.probabilities(pt)[:, : len(CATEGORIES)]
+    any_hit = float(np.mean(p.max(axis=1) >= THRESHOLD))
+    right = float(np.mean([any(p[i, j] >= THRESHOLD for j, c in enumerate(CATEGORIES) if r.labels[c]) for i, r in enumerate(pos)]))
+    add("school positives flagged", "school_positives.txt held-out", len(pt), any_hit,
+        float(np.mean(peer(pt) >= THRESHOLD)) if peer else None)
+    add("school positives, right category", "school_positives.txt held-out", len(pt), right)
+
+    # Speed on short messages (OLID validation tweets), after loading.
+    sp = speed(model, (texts * 4)[:8000])
+    add("load time (s)", "models", None, load_s)
+    add("throughput (msg/s, batched)", "OLID val tweets", 8000, sp["batch_per_s"], None, ">= 10000 target")
+    add("latency p50 (ms, single)", "OLID val tweets", 2000, sp["p50_ms"])
+    add("latency p99 (ms, single)", "OLID val tweets", 2000, sp["p99_ms"], None, "< 2 ms target")
+    if peer:
+        t = time.perf_counter()
+        for i in range(0, 8000, 256):
+            peer((texts * 4)[i : i + 256])
+        rows[-3]["profanity_check"] = 8000 / (time.perf_counter() - t)
+    return rows
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.0f}" if v >= 100 else f"{v:.3f}"
+    return str(v)
+
+
+def format_table(rows: list[dict]) -> str:
+    head = ["metric", "set", "n", "schoolgate", "profanity_check", "reference"]
+    body = [[_fmt(r[h]) for h in head] for r in rows]
+    widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)])
+
+
+def main() -> None:
+    print(format_table(evaluate()))
+
+
+if __name__ == "__main__":
+    main()

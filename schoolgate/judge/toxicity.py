@@ -1,0 +1,343 @@
+"""Learned toxicity categories of the judge: abuse, threat, hate, obscene, harassment.
+
+Fast linear models over word, word-bigram and character n-gram TF-IDF features, one logistic
+regression per category plus an OLID-style "offensive" score, and a token-level model that marks
+the toxic words (trained on SemEval-2021 toxic spans). Everything is numpy: the weights live in
+`models/tox_weights.npz` and the feature vocabulary in `models/tox_vocab.json`, both written by
+`training/train_toxicity.py`. No torch, no pickles, nothing downloaded.
+
+Spans are exact character offsets into the text the caller passed in: tokens are found with a
+regular expression on the original string and only normalised copies are looked up.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+CATEGORIES: tuple[str, ...] = ("abuse", "threat", "hate", "obscene", "harassment")
+HEADS: tuple[str, ...] = CATEGORIES + ("offensive",)
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+# Words with obfuscation inside ("f*ck", "sh!t") stay one token.
+_WORD_RE = re.compile(r"\w+(?:[*'’!@$]+\w+)*")
+_REPEAT_RE = re.compile(r"(.)\1{2,}")
+_CHAR_NS = (2, 3, 4, 5)
+_MAX_TOKEN = 24
+_CACHE_LIMIT = 200_000
+
+# Characters allowed between two selected tokens for them to merge into one span.
+_JOIN_RE = re.compile(r"[\s\-'’]*")
+
+
+def normalise(token: str) -> str:
+    """Lower-case, unify apostrophes, squash runs ("sooooo" -> "soo")."""
+    t = token.lower().replace("’", "'")
+    if len(t) > 2:
+        t = _REPEAT_RE.sub(r"\1\1", t)
+    return t
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(normalised token, start, end) with offsets into `text`."""
+    return [(normalise(m.group()), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+
+
+def char_grams(norm: str) -> list[str]:
+    padded = f" {norm[:_MAX_TOKEN]} "
+    out = []
+    for n in _CHAR_NS:
+        out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return out
+
+
+def word_feature(norm: str) -> str:
+    return "w|" + norm
+
+
+def bigram_feature(a: str, b: str) -> str:
+    return "b|" + a + " " + b
+
+
+def doc_feature_strings(text: str) -> list[str]:
+    """Every feature string of a text (used at training time to build the vocabulary)."""
+    toks = [t for t, _, _ in tokens(text)]
+    out = [word_feature(t) for t in toks]
+    out.extend(bigram_feature(a, b) for a, b in zip(toks, toks[1:]))
+    for t in toks:
+        out.extend(char_grams(t))
+    return out
+
+
+class Featurizer:
+    """Maps texts to the L2-normalised TF-IDF feature rows the linear models were trained on.
+
+    Ids below `n_word` are word and bigram features, the rest character n-grams; each block is
+    normalised separately so the many character n-grams do not drown the words.
+    """
+
+    def __init__(self, vocab: dict[str, int], idf: np.ndarray, n_word: int):
+        self.vocab = vocab
+        self.idf = idf.astype(np.float32)
+        self.n_word = n_word
+        self.n_features = len(idf)
+        self._token_cache: dict[str, tuple[str, int, tuple[int, ...]]] = {}
+        self._lock = threading.Lock()
+
+    def _token(self, raw: str) -> tuple[str, int, tuple[int, ...]]:
+        hit = self._token_cache.get(raw)
+        if hit is not None:
+            return hit
+        norm = normalise(raw)
+        get = self.vocab.get
+        wid = get(word_feature(norm), -1)
+        cids = tuple(i for i in map(get, char_grams(norm)) if i is not None)
+        hit = (norm, wid, cids)
+        if len(self._token_cache) > _CACHE_LIMIT:
+            self._token_cache.clear()
+        self._token_cache[raw] = hit
+        return hit
+
+    def doc_ids(self, text: str) -> list[int]:
+        get = self.vocab.get
+        ids: list[int] = []
+        prev = None
+        for m in _WORD_RE.finditer(text):
+            norm, wid, cids = self._token(m.group())
+            if wid >= 0:
+                ids.append(wid)
+            ids.extend(cids)
+            if prev is not None:
+                bid = get(bigram_feature(prev, norm))
+                if bid is not None:
+                    ids.append(bid)
+            prev = norm
+        return ids
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+        lengths = np.empty(len(texts), dtype=np.int64)
+        all_ids: list[int] = []
+        for i, text in enumerate(texts):
+            ids = self.doc_ids(text)
+            lengths[i] = len(ids)
+            all_ids.extend(ids)
+        n_docs = len(texts)
+        if not all_ids:
+            return sparse.csr_matrix((n_docs, self.n_features), dtype=np.float32)
+        ids = np.asarray(all_ids, dtype=np.int64)
+        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        keys, counts = np.unique(docs * self.n_features + ids, return_counts=True)
+        docs = keys // self.n_features
+        ids = keys % self.n_features
+        vals = (1.0 + np.log(counts)).astype(np.float32) * self.idf[ids]
+        block = docs * 2 + (ids >= self.n_word)
+        norms = np.sqrt(np.bincount(block, weights=vals * vals, minlength=2 * n_docs))
+        vals = vals / norms[block].astype(np.float32)
+        indptr = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(docs, minlength=n_docs), out=indptr[1:])
+        return sparse.csr_matrix((vals, ids, indptr), shape=(n_docs, self.n_features))
+
+
+def token_feature_matrix(featurizer: Featurizer, toks: list[tuple[str, int, int]]) -> sparse.csr_matrix:
+    """Features of each token for the span model: the token's own word and character n-gram ids,
+    and its left and right neighbours' word ids (shifted into two context blocks)."""
+    V = featurizer.n_features
+    nw = featurizer.n_word
+    get = featurizer.vocab.get
+    rows, cols = [], []
+    norms = [t for t, _, _ in toks]
+    wids = [get(word_feature(t), -1) for t in norms]
+    for i, t in enumerate(norms):
+        own = [c for c in map(get, char_grams(t)) if c is not None]
+        if 0 <= wids[i]:
+            own.append(wids[i])
+        if i > 0 and 0 <= wids[i - 1] < nw:
+            own.append(V + wids[i - 1])
+        else:
+            own.append(V + 2 * nw)  # start-of-text marker
+        if i + 1 < len(norms) and 0 <= wids[i + 1] < nw:
+            own.append(V + nw + wids[i + 1])
+        else:
+            own.append(V + 2 * nw + 1)  # end-of-text marker
+        rows.extend([i] * len(own))
+        cols.extend(own)
+    data = np.ones(len(cols), dtype=np.float32)
+    m = sparse.csr_matrix((data, (rows, cols)), shape=(len(toks), V + 2 * nw + 2))
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    lens = np.sqrt(np.diff(m.indptr)).astype(np.float32)
+    lens[lens == 0] = 1.0
+    m.data /= np.repeat(lens, np.diff(m.indptr))
+    return m
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+class ToxicityModel:
+    """Scores the five learned categories and marks the words that caused each."""
+
+    _instance: "ToxicityModel | None" = None
+    _load_lock = threading.Lock()
+
+    def __init__(self, featurizer: Featurizer, W: np.ndarray, b: np.ndarray, tok_w: np.ndarray,
+                 tok_b: float, meta: dict):
+        self.featurizer = featurizer
+        self.W = W.astype(np.float32)  # (n_features, len(HEADS))
+        self.b = b.astype(np.float32)
+        self.tok_w = tok_w.astype(np.float32)
+        self.tok_b = float(tok_b)
+        self.meta = meta
+        self.span_min_score = float(meta.get("span_min_score", 0.5))
+        self.token_threshold = float(meta.get("token_threshold", 0.5))
+
+    @classmethod
+    def load(cls, models_dir: Path | None = None) -> "ToxicityModel":
+        """Load once per process (thread-safe); later calls return the same object."""
+        if models_dir is None and cls._instance is not None:
+            return cls._instance
+        with cls._load_lock:
+            if models_dir is None and cls._instance is not None:
+                return cls._instance
+            d = Path(models_dir) if models_dir else MODELS_DIR
+            with open(d / "tox_vocab.json", encoding="utf-8") as fh:
+                vj = json.load(fh)
+            vocab = {f: i for i, f in enumerate(vj["features"])}
+            meta = vj["meta"]
+            with np.load(d / "tox_weights.npz", allow_pickle=False) as z:
+                featurizer = Featurizer(vocab, z["idf"], int(meta["n_word"]))
+                model = cls(featurizer, z["W"], z["b"], z["tok_w"], float(z["tok_b"]), meta)
+            if models_dir is None:
+                cls._instance = model
+            return model
+
+    # ---- scores -------------------------------------------------------------------------------
+
+    def _logits(self, texts: list[str]) -> np.ndarray:
+        X = self.featurizer.transform(texts)
+        return np.asarray(X @ self.W) + self.b
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """(len(texts), len(HEADS)) probabilities, columns in HEADS order."""
+        if not texts:
+            return np.zeros((0, len(HEADS)), dtype=np.float32)
+        return _sigmoid(self._logits(texts))
+
+    def score_offensive_batch(self, texts: list[str]) -> list[float]:
+        """OLID-style probability that each text is offensive (profanity or a targeted offence)."""
+        p = self.probabilities(list(texts))
+        return [float(x) for x in p[:, HEADS.index("offensive")]]
+
+    def score_batch(self, texts: list[str]) -> list[dict[str, tuple[float, list[tuple[int, int]]]]]:
+        texts = [t if isinstance(t, str) else str(t) for t in texts]
+        probs = self.probabilities(texts)
+        out = []
+        for text, p in zip(texts, probs):
+            result = {c: (float(p[j]), []) for j, c in enumerate(CATEGORIES)}
+            flagged = [c for j, c in enumerate(CATEGORIES) if p[j] >= self.span_min_score]
+            if flagged:
+                spans = self._category_spans(text, flagged)
+                for c in flagged:
+                    result[c] = (result[c][0], spans[c])
+            out.append(result)
+        return out
+
+    def score(self, text: str) -> dict[str, tuple[float, list[tuple[int, int]]]]:
+        return self.score_batch([text])[0]
+
+    # ---- spans --------------------------------------------------------------------------------
+
+    def token_probabilities(self, text: str) -> tuple[list[tuple[str, int, int]], np.ndarray]:
+        toks = tokens(text)
+        if not toks:
+            return toks, np.zeros(0, dtype=np.float32)
+        X = token_feature_matrix(self.featurizer, toks)
+        return toks, _sigmoid(np.asarray(X @ self.tok_w).ravel() + self.tok_b)
+
+    def toxic_spans(self, text: str, threshold: float | None = None) -> list[tuple[int, int]]:
+        """Category-free toxic words (the SemEval-2021 task): merged character spans."""
+        toks, tp = self.token_probabilities(text)
+        t = self.token_threshold if threshold is None else threshold
+        return _merge(text, [(s, e) for (_, s, e), p in zip(toks, tp) if p >= t])
+
+    def _token_contributions(self, text: str, toks: list[tuple[str, int, int]]) -> np.ndarray:
+        """(len(toks), len(HEADS)): how much each token pushed each head's logit up."""
+        f = self.featurizer
+        X = f.transform([text])
+        value = dict(zip(X.indices.tolist(), X.data.tolist()))
+        per_token: list[list[tuple[int, float]]] = [[] for _ in toks]
+        occurrences: dict[int, int] = {}
+        get = f.vocab.get
+        for i, (norm, _, _) in enumerate(toks):
+            ids = [get(word_feature(norm))] + [get(g) for g in char_grams(norm)]
+            for fid in ids:
+                if fid is not None and fid in value:
+                    per_token[i].append((fid, 1.0))
+                    occurrences[fid] = occurrences.get(fid, 0) + 1
+            if i + 1 < len(toks):
+                bid = get(bigram_feature(norm, toks[i + 1][0]))
+                if bid is not None and bid in value:
+                    per_token[i].append((bid, 0.5))
+                    per_token[i + 1].append((bid, 0.5))
+                    occurrences[bid] = occurrences.get(bid, 0) + 1
+        contrib = np.zeros((len(toks), len(HEADS)), dtype=np.float32)
+        for i, feats in enumerate(per_token):
+            if not feats:
+                continue
+            fids = np.fromiter((fid for fid, _ in feats), dtype=np.int64, count=len(feats))
+            share = np.fromiter(
+                (w * value[fid] / occurrences[fid] for fid, w in feats), dtype=np.float32, count=len(feats)
+            )
+            contrib[i] = share @ self.W[fids]
+        return contrib
+
+    def _category_spans(self, text: str, categories: list[str]) -> dict[str, list[tuple[int, int]]]:
+        toks, tp = self.token_probabilities(text)
+        if not toks:
+            return {c: [] for c in categories}
+        contrib = self._token_contributions(text, toks)
+        out = {}
+        for c in categories:
+            j = HEADS.index(c)
+            cc = contrib[:, j]
+            top = float(cc.max())
+            if top <= 0:
+                out[c] = []
+                continue
+            if c == "threat":
+                # A threat is a phrase ("smash your face in"): the strongest words and what lies
+                # between them, within a short window.
+                keep = np.flatnonzero(cc >= 0.35 * top)
+                best = int(cc.argmax())
+                keep = [k for k in keep if abs(k - best) <= 4]
+                lo, hi = min(keep), max(keep)
+                out[c] = [(toks[lo][1], toks[hi][2])]
+                continue
+            sel = [i for i in range(len(toks)) if tp[i] >= self.token_threshold and cc[i] > 0.1 * top]
+            if not sel:
+                sel = [i for i in np.argsort(-cc)[:3] if cc[i] >= 0.5 * top]
+            out[c] = _merge(text, [(toks[i][1], toks[i][2]) for i in sorted(sel)])
+        return out
+
+
+def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join spans separated only by spaces or hyphens ("piece of" + "shit" stay separate words
+    unless adjacent)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and _JOIN_RE.fullmatch(text[out[-1][1] : s]) is not None and s - out[-1][1] <= 2:
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+def offsets_to_chars(spans: list[tuple[int, int]]) -> set[int]:
+    return {i for s, e in spans for i in range(s, e)}
