@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "schoolgate.audit",
     "schoolgate.schools",
     "schoolgate.policies",
+    "schoolgate.channel",
+    "schoolgate.cases",
+    "schoolgate.chats",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The school channel: approved posters, pre-moderated comments, the review queue, private concerns."""
