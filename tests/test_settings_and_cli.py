@@ -28,3 +28,8 @@ def test_secret_key_is_generated_and_kept(tmp_path):
     assert first[0] == second[0] and len(first[0]) > 40
     assert first[1] == "False"
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_static_files_are_served_without_collectstatic(client):
+    response = client.get("/static/schoolgate/schoolgate.css")
+    assert response.status_code == 200
