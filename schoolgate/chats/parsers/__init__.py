@@ -42,7 +42,9 @@ Message (frozen): index, timestamp, author, text, kind, attachments.
   attachments file names or links when the export names them (<attached: ...>, "X.jpg (file attached)",
              Telegram photo/file, Meta uris and shared links); empty for "<Media omitted>".
 
-ChatInfo: platform, title, participants (authors in order of first message; Meta adds its participant
+ChatInfo: platform, title (WhatsApp: the latest subject the chat shows, else the export's file name
+"WhatsApp Chat with NAME.txt" / "WhatsApp Chat - NAME.zip", else the group iOS names on the encryption
+notice; Telegram/Meta: the export's name/title), participants (authors in order of first message; Meta adds its participant
 list), messages, start, end, date_order ("dmy" | "mdy" | "ymd" | None), date_order_inferred,
 date_order_ambiguous (nothing in the file decided day/month order: day-first was assumed, UK), warnings.
 parse_with_info returns it at once with platform, title and date order known; the counts, participants
