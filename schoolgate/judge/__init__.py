@@ -1,0 +1,224 @@
+"""The judge: text -> Verdict for one school's policy.
+
+    from schoolgate.judge import analyse, analyse_batch
+    verdict = analyse("Mr Hughes is a useless teacher", policy_view, roster)
+
+Pure Python, no Django. Pipeline for a batch of texts:
+1. people (`names`): roster-grounded mentions of pupils and staff, plus roster-free titles and roles;
+2. contact details (`confidential`): phones, e-mails, postcodes, street addresses;
+3. learned toxicity (`toxicity.ToxicityModel`): abuse, threat, hate, obscene, harassment with word spans;
+4. meaning (`semantic`): a hashed n-gram first pass on every sentence, MiniLM embeddings only for
+   candidate sentences, plus the school's clause examples;
+5. findings mapped to the school's clauses (advice where the policy does not name the category), then
+   the decision and explanation (`decision`).
+Models load lazily on first use and are cached for the process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Iterable, Sequence
+
+from . import confidential as conf
+from .decision import decide
+from .names import Mention, find_mentions
+from .text import sentences
+from .types import CATEGORIES, Clause, Finding, Person, PolicyView, Roster, Verdict
+
+__all__ = ["analyse", "analyse_batch", "Judge", "ToxicityUnavailable", "set_toxicity_model"]
+
+TOXIC = ("abuse", "threat", "hate", "obscene", "harassment")
+# Findings below this score are not listed (the score is still in `scores`).
+MIN_FINDING = 0.35
+
+
+class ToxicityUnavailable(RuntimeError):
+    pass
+
+
+class NullToxicity:
+    """Clearly-labelled stand-in used only by tests of the judge's other parts: scores nothing."""
+
+    available = False
+
+    def score_batch(self, texts: list[str]) -> list[dict]:
+        return [{c: (0.0, []) for c in TOXIC} for _ in texts]
+
+    def score(self, text: str) -> dict:
+        return self.score_batch([text])[0]
+
+
+_tox_lock = threading.Lock()
+_tox_model = None
+
+
+def set_toxicity_model(model) -> None:
+    """Inject a toxicity model (tests; or a caller that loaded one itself). None: load the real one again."""
+    global _tox_model
+    _tox_model = model
+
+
+def _toxicity():
+    global _tox_model
+    if _tox_model is None:
+        with _tox_lock:
+            if _tox_model is None:
+                try:
+                    from .toxicity import ToxicityModel
+                except ImportError as exc:  # the toxicity engineer's module has not landed
+                    raise ToxicityUnavailable(f"toxicity model unavailable: {exc}") from exc
+                try:
+                    _tox_model = ToxicityModel.load()
+                except (OSError, KeyError, ValueError) as exc:
+                    raise ToxicityUnavailable(f"toxicity model files unavailable: {exc}") from exc
+    return _tox_model
+
+
+# Sentence-level cue that a named person is the target of a semantic finding.
+_SCHOOL_WORDS = re.compile(r"\b(?:school|head|teacher|staff|governors?|office|class|year \d)\b", re.IGNORECASE)
+
+
+def analyse(text: str, policy: PolicyView, roster: Roster | None = None, *, author: Person | None = None) -> Verdict:
+    return analyse_batch([text], policy, roster, authors=[author])[0]
+
+
+def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | None = None,
+                  *, authors: Sequence[Person | None] | None = None) -> list[Verdict]:
+    """One Verdict per text, in order. Batched: toxicity and embeddings run once for the whole batch."""
+    from .semantic import SemanticModel
+
+    texts = list(texts)
+    if not texts:
+        return []
+    authors = list(authors) if authors is not None else [None] * len(texts)
+    tox = _toxicity().score_batch(texts)
+    sem = SemanticModel.load()
+
+    mentions = [find_mentions(t, roster, a, school_name=policy.school_name) for t, a in zip(texts, authors)]
+    sent_spans = [sentences(t) for t in texts]
+    flat, force, owner = [], [], []
+    for ti, (t, spans) in enumerate(zip(texts, sent_spans)):
+        for s, e in spans:
+            flat.append(t[s:e])
+            force.append(any(m.start < e and m.end > s and m.identifiable for m in mentions[ti]))
+            owner.append((ti, s, e))
+    sent_scores = sem.score_sentences(flat, policy, force)
+
+    per_text: list[list[tuple[int, int, object]]] = [[] for _ in texts]
+    for (ti, s, e), sc in zip(owner, sent_scores):
+        per_text[ti].append((s, e, sc))
+    return [_verdict(t, policy, tox[i], mentions[i], per_text[i]) for i, t in enumerate(texts)]
+
+
+def _clause_for(policy: PolicyView, category: str, mention: Mention | None, preferred: str | None) -> Clause | None:
+    cands = policy.clauses_for(category)
+    if not cands:
+        return None
+    if preferred:
+        for c in cands:
+            if c.id == preferred:
+                return c
+    role_words = {"staff": ("staff", "employees"), "governor": ("staff", "school"),
+                  "pupil": ("pupils", "children"), "parent": ("parents",)}.get(mention.role if mention else "", ())
+
+    def key(ic: tuple[int, Clause]) -> tuple:
+        i, c = ic
+        fits = any(w in c.text.lower() for w in role_words)
+        return (not fits, len(c.categories), i)
+
+    return min(enumerate(cands), key=key)[1]
+
+
+def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], sents: list) -> Verdict:
+    from .fastpass import SEMANTIC
+
+    raw: list[tuple[str, float, int, int, Mention | None, str | None]] = []  # cat, score, start, end, person, clause
+    scores = {c: 0.0 for c in CATEGORIES}
+    people = [m for m in mentions if m.identifiable]
+
+    def person_in(s: int, e: int) -> Mention | None:
+        inside = [m for m in people if m.start < e and m.end > s]
+        return max(inside, key=lambda m: m.confidence) if inside else None
+
+    # 1. Learned toxicity: the words, plus the person the abuse is aimed at.
+    for cat in TOXIC:
+        p, spans = tox.get(cat, (0.0, []))
+        p = float(p)
+        scores[cat] = p
+        if p < MIN_FINDING:
+            continue
+        spans = list(spans) or [(0, len(text))]
+        for s, e in spans:
+            raw.append((cat, p, s, e, person_in(0, len(text)), None))
+        target = next((m for m in people if m.role != "pupil" or cat != "abuse"), None) or (people[0] if people else None)
+        if target is not None:
+            raw.append((cat, p, target.start, target.end, target, None))
+
+    # 2. Children named (not the poster's own).
+    for m in mentions:
+        if m.role == "pupil" and not m.own_child:
+            scores["naming_child"] = max(scores["naming_child"], m.confidence)
+            raw.append(("naming_child", m.confidence, m.start, m.end, m, None))
+
+    # 3. Contact details.
+    hits = conf.contact_details(text, [(m.start, m.end) for m in people])
+    for h in hits:
+        scores["confidential"] = max(scores["confidential"], h.score)
+        raw.append(("confidential", h.score, h.start, h.end, None, None))
+
+    # 4. Meaning, sentence by sentence.
+    for s, e, sc in sents:
+        who = person_in(s, e)
+        for k, cat in enumerate(SEMANTIC):
+            p = float(sc.probs[k])
+            if cat == "sensitive":
+                cues = conf.sensitive_cues(text[s:e])
+                # A sensitive fact needs someone it is about: a named person or a role ("the new boy").
+                if who is None and not re.search(r"\b(?:his|her|their|boy|girl|family|mum|dad|kids?|child)\b", text[s:e], re.I):
+                    p *= 0.5
+                if cues:
+                    p = min(1.0, p + 0.1)
+                else:
+                    p *= 0.8
+                cat = "confidential"
+            elif cat in ("allegation", "complaint") and who is None and not _SCHOOL_WORDS.search(text[s:e]):
+                p *= 0.85
+            if p > scores[cat]:
+                scores[cat] = p
+            if p >= MIN_FINDING:
+                raw.append((cat, p, s, e, who, sc.exemplar_clause[k]))
+                if who is not None and cat in ("allegation", "complaint", "staff_contact", "confidential"):
+                    raw.append((cat, p, who.start, who.end, who, sc.exemplar_clause[k]))
+
+    findings: list[Finding] = []
+    cited: dict[str, Clause] = {}
+    seen: set[tuple[str, int, int]] = set()
+    for cat, p, s, e, who, pref in sorted(raw, key=lambda r: (r[2], r[3], r[0])):
+        # List only what reaches the school's review threshold for the category; lower scores stay in
+        # `scores` but would only be noise in the list a moderator reads.
+        if p < policy.thresholds_for(cat)[0] or (cat, s, e) in seen:
+            continue
+        seen.add((cat, s, e))
+        clause = _clause_for(policy, cat, who, pref)
+        if clause is not None:
+            cited[clause.id] = clause
+        findings.append(Finding(category=cat, clause=clause.id if clause else None, score=round(min(1.0, p), 4),
+                                start=s, end=e, quote=text[s:e], breach=clause is not None))
+    decision, explanation = decide(findings, policy, cited)
+    return Verdict(decision=decision, explanation=explanation,
+                   scores={c: round(min(1.0, max(0.0, v)), 4) for c, v in scores.items()}, findings=findings)
+
+
+class Judge:
+    """Convenience wrapper holding a policy and roster (chat scans, the web page)."""
+
+    def __init__(self, policy: PolicyView, roster: Roster | None = None):
+        self.policy = policy
+        self.roster = roster
+
+    def analyse(self, text: str, author: Person | None = None) -> Verdict:
+        return analyse(text, self.policy, self.roster, author=author)
+
+    def analyse_batch(self, texts: Iterable[str]) -> list[Verdict]:
+        return analyse_batch(list(texts), self.policy, self.roster)

@@ -1,0 +1,108 @@
+"""From findings to a decision (allow / review / block) and one sentence a parent understands.
+
+The thresholds are the school's own (`PolicyView.thresholds_for`); a finding the school's policy does
+not name (advice) never holds a post. The explanation names what the post reads as, quotes the
+school's clause and points to the channel that school's policy gives for concerns.
+"""
+
+from __future__ import annotations
+
+from .types import CHANNEL_LABELS, Clause, Finding, PolicyView
+
+# What the post reads as, to open the sentence: "This reads as ..."
+READS_AS = {
+    "abuse": "abusive or insulting language",
+    "threat": "a threat of violence",
+    "hate": "racist or hateful language",
+    "obscene": "obscene language",
+    "harassment": "bullying or harassment",
+    "allegation": "an allegation against someone connected with the school",
+    "complaint": "a complaint about the school or a member of staff",
+    "naming_child": "naming or commenting on a child",
+    "confidential": "personal or confidential information about someone",
+    "staff_contact": "contacting a member of staff through social media",
+    "speaking_for_school": "a message posted as though it came from the school",
+    "image_consent": "sharing photos or videos of other children or staff",
+}
+# What the policy asks instead; {who} is the school's own channel list.
+ASKS = {
+    "abuse": "asks you not to post this; if something is wrong, please raise it with {who}",
+    "threat": "asks you not to post this; if something is wrong, please raise it with {who}",
+    "hate": "asks you not to post this; if something is wrong, please raise it with {who}",
+    "obscene": "asks you not to post this; if something is wrong, please raise it with {who}",
+    "harassment": "asks you not to post this; if something is wrong, please raise it with {who}",
+    "allegation": "asks you to raise serious concerns privately with {who} instead",
+    "complaint": "asks you to raise it with {who} instead",
+    "naming_child": "asks you not to name or discuss other children online; please speak to {who} about any concern",
+    "confidential": "asks you to remove the personal details and speak to {who} privately instead",
+    "staff_contact": "asks you to contact staff through the school, for example {who}, not through social media",
+    "speaking_for_school": "asks parents not to post as a voice of the school; please share the school's own message or ask {who}",
+    "image_consent": "asks you to share only photos of your own children; please check with {who} about consent",
+}
+# Which of the school's channels suit each concern, in order of preference.
+PREFERRED = {
+    "complaint": ("headteacher", "governing_body", "chair_of_governors", "class_teacher", "complaints_procedure"),
+    "allegation": ("headteacher", "governing_body", "chair_of_governors", "complaints_procedure"),
+    "staff_contact": ("class_teacher", "headteacher", "governing_body"),
+    "naming_child": ("class_teacher", "headteacher", "governing_body"),
+    "image_consent": ("class_teacher", "headteacher", "governing_body"),
+    "speaking_for_school": ("headteacher", "class_teacher", "governing_body"),
+}
+LONG_CLAUSE = 140
+
+
+def decide(findings: list[Finding], policy: PolicyView, clauses: dict[str, Clause]) -> tuple[str, str]:
+    """(decision, explanation). `clauses` maps clause id -> Clause for the cited clauses."""
+    decision = "allow"
+    worst: Finding | None = None
+    worst_key = (-1, -1.0)
+    for f in findings:
+        if not f.breach:
+            continue
+        review, block = policy.thresholds_for(f.category)
+        level = 2 if f.score >= block else 1 if f.score >= review else 0
+        if level == 0:
+            continue
+        key = (level, f.score - review)
+        if key > worst_key:
+            worst, worst_key = f, key
+    if worst is not None:
+        decision = "block" if worst_key[0] == 2 else "review"
+        return decision, explain(worst, policy, clauses.get(worst.clause or ""))
+    advice = [f for f in findings if not f.breach]
+    if advice:
+        top = max(advice, key=lambda f: f.score)
+        return "allow", (
+            f"This may include {READS_AS[top.category]}, which {policy.school_name or 'the school'}'s policy "
+            f"does not cover, so it can be posted, but please take care."
+        )
+    return "allow", "Nothing in this message appears to go against the school's policy."
+
+
+def channel_phrase(category: str, policy: PolicyView) -> str:
+    people = [c for c in policy.channels if c in CHANNEL_LABELS and c != "complaints_procedure"]
+    order = PREFERRED.get(category)
+    if order:
+        people = sorted(people, key=lambda c: order.index(c) if c in order else len(order))
+        # For a complaint or allegation the class teacher is rarely the right person when senior people are named.
+        if category in ("complaint", "allegation") and len(people) > 2:
+            people = [c for c in people if c != "class_teacher"] or people
+    labels = [CHANNEL_LABELS[c] for c in people] or ["the school office"]
+    who = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+    if "complaints_procedure" in policy.channels and category in ("complaint", "allegation"):
+        who += ", or use " + CHANNEL_LABELS["complaints_procedure"]
+    return who
+
+
+def cite(clause: Clause | None) -> str:
+    if clause is None:
+        return "Our policy"
+    text = clause.text.strip().rstrip(".")
+    if len(text) > LONG_CLAUSE:
+        text = clause.heading or clause.id
+    return f"Our policy (“{text}”)"
+
+
+def explain(f: Finding, policy: PolicyView, clause: Clause | None) -> str:
+    asks = ASKS[f.category].format(who=channel_phrase(f.category, policy))
+    return f"This reads as {READS_AS[f.category]}. {cite(clause)} {asks}."

@@ -1,0 +1,401 @@
+"""People in a text, grounded in the school's roster: pupils (for `naming_child`) and staff, governors
+and parents (identifiable people for allegations, complaints, abuse and staff contact).
+
+What counts as a mention, and why:
+- full names, first names, aliases from the roster ("Olly", "Mr Hughes"), title + surname for staff
+  and governors, any case, with possessives ("Olly's");
+- small misspellings ("Olly Benett") through rapidfuzz, only for capitalised words or next to another
+  name word, so ordinary lower-case words never drift onto a name;
+- first names that are also ordinary English words ("Will", "Grace", "May") only when the text makes
+  them a person: capitalised mid-sentence with a person cue beside them (a verb such as "said"/"hit",
+  "with"/"told" before it, a possessive), or as part of a full name;
+- "my son Olly" / "our Olly" is the poster's own child: reported as a mention with `own_child=True`,
+  never as naming another child;
+- without a roster: "Mr/Mrs/Miss/Ms/Dr Surname" and role phrases ("the Year 4 teacher", "the caretaker",
+  "a certain teacher") are identifiable staff; "Name in Year 3" is a probable pupil.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .text import Token, sentence_starts, strip_possessive, tokens
+from .types import Person, Roster
+
+TITLES = {"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "madam", "mister", "missus"}
+
+# First names / surnames that are also everyday English words. A match on one of these alone needs
+# the context rules above. Lower case.
+NAME_WORDS = {
+    "will", "grace", "may", "june", "april", "august", "hope", "faith", "joy", "rose", "lily", "ivy",
+    "holly", "daisy", "poppy", "summer", "autumn", "amber", "ruby", "pearl", "crystal", "dawn", "eve",
+    "mark", "bill", "jack", "rob", "sue", "pat", "guy", "ray", "dean", "drew", "frank", "gene", "art",
+    "grant", "hunter", "mason", "miles", "rich", "carol", "chase", "cliff", "dale", "glen", "heath",
+    "jay", "king", "lane", "reed", "rowan", "sky", "river", "brook", "storm", "sunny", "honey", "willow",
+    "hazel", "iris", "violet", "jasmine", "sage", "harmony", "heather", "robin", "sandy", "star", "angel",
+    "penny", "patience", "mercy", "charity", "destiny", "trinity", "blue", "bo", "max", "jade", "asha",
+    "hall", "wood", "baker", "cook", "smith", "young", "white", "green", "brown", "black", "wells",
+    "field", "hill", "west", "north", "little", "long", "short", "page", "fisher", "walker", "marsh",
+    "bell", "ford", "stone", "rivers", "read", "best", "good", "hope", "price", "noble", "sharp",
+    "ash", "bay", "clay", "dash", "fern", "gray", "grey", "haven", "jewel", "journey", "lark", "marina",
+    "melody", "misty", "olive", "raven", "scarlett", "sonny", "sparrow", "wren", "jasper", "basil",
+    "neve", "nova", "happy", "love", "lucky", "bliss", "reign", "so", "an", "al", "ed", "mo", "di",
+    "don", "kit", "tom", "tim", "sam", "ben", "jo", "van", "lou", "lee", "kay", "bob", "nick", "peg",
+    "head", "ward", "mann", "christian", "english", "french", "welsh", "major", "minor",
+}
+MONTHS = {"may", "june", "april", "august"}
+# Cues on either side that make a capitalised ambiguous word a person.
+PREV_PERSON = {"with", "told", "tell", "asked", "ask", "saw", "see", "invite", "invited", "called", "hit",
+               "pushed", "kicked", "bit", "punched", "by", "about", "that", "and", "like", "loves", "love",
+               "miss", "misses", "sat", "beside", "friend", "friends", "thanks", "thank", "dear", "hi",
+               "hello", "congratulations", "congrats", "poor", "little", "bullying", "bullied"}
+NEXT_PERSON = {"is", "was", "has", "had", "said", "says", "told", "tells", "keeps", "kept", "hit", "hits",
+               "pushed", "pushes", "kicked", "bit", "punched", "and", "who", "got", "gets", "cried", "cries",
+               "called", "calls", "won", "came", "comes", "went", "did", "does", "from", "in", "always",
+               "never", "sat", "sits", "wants", "wanted", "likes", "loves", "isn't", "wasn't", "hasn't"}
+MONTH_PREV = {"in", "of", "since", "until", "till", "by", "on", "early", "late", "mid", "end", "this", "next",
+              "last", "during", "before", "after", "from", "to", "through"}
+OWN_CHILD = {"son", "daughter", "boy", "girl", "child", "kid", "lad", "lass", "stepson", "stepdaughter",
+             "eldest", "youngest", "middle", "twins", "baby", "little", "one", "sons", "daughters", "kids"}
+STOP = {"the", "a", "an", "and", "or", "but", "if", "then", "so", "to", "of", "in", "on", "at", "for", "is",
+        "it", "i", "we", "you", "he", "she", "they", "my", "our", "your", "his", "her", "their", "this",
+        "that", "there", "here", "what", "when", "who", "why", "how", "not", "no", "yes", "ok", "okay",
+        "please", "thanks", "hi", "hello", "lol", "school", "class", "year", "teacher", "head", "office"}
+
+ROLE_RE = re.compile(
+    r"\b(?:(?:the|a|one|that|this|a certain|a particular|one particular|certain)\s+)"
+    r"(?:(?:new|supply|year\s*\d+|y\d|reception|nursery|class|deputy|assistant|acting|executive|pe|music|"
+    r"art|maths|english|lunchtime|female|male|same|other)\s+)*"
+    r"(?:head\s*teacher|headteacher|headmistress|headmaster|head|teacher|teachers|teaching assistant|ta|tas|"
+    r"member of staff|staff member|senco|caretaker|dinner lady|dinner ladies|lunchtime supervisor|"
+    r"supervisor|bursar|business manager|receptionist|secretary|governor|chair of governors|dsl|"
+    r"coach|instructor|principal|deputy)\b(?:\s+(?:in|of|from|for)\s+(?:year\s*\d+|reception|nursery|y\d))?",
+    re.IGNORECASE,
+)
+TITLE_NAME_RE = re.compile(r"\b(Mr|Mrs|Miss|Ms|Mx|Dr|Sir)\.?\s+([A-Z][a-z]+(?:[-'][A-Z][a-z]+)?|[A-Z]\b)")
+UNKNOWN_CHILD_RE = re.compile(
+    r"\b([A-Z][a-z]{2,})(?:['’]s)?\s+(?:in|from)\s+(?:year\s*\d|y\d|reception|nursery|class\s+\w+|"
+    r"(?:my|our|her|his)\s+(?:son|daughter|child|kid)['’]s\s+class)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    quote: str
+    role: str  # pupil / staff / governor / parent
+    confidence: float
+    kind: str  # full, first, alias, title, surname, fuzzy, ambiguous, role, title_unknown, unknown_child
+    person: Person | None = None
+    own_child: bool = False
+
+    @property
+    def is_child(self) -> bool:
+        return self.role == "pupil"
+
+    @property
+    def identifiable(self) -> bool:
+        """A person the reader can pick out (a named person or a specific role)."""
+        return not self.own_child
+
+
+@dataclass
+class _Entry:
+    person: Person
+    kind: str
+
+
+def _norm(word: str) -> str:
+    return strip_possessive(word)[0].lower().replace("’", "'")
+
+
+class NameIndex:
+    """Lookup tables for one roster; built once per roster and cached."""
+
+    def __init__(self, roster: Roster):
+        self.roster = roster
+        self.table: dict[tuple[str, ...], list[_Entry]] = {}
+        self.max_len = 1
+        for p in roster.people:
+            parts = p.name.split()
+            if not parts:
+                continue
+            first, last = parts[0], parts[-1]
+            self._add(parts, p, "full")
+            if len(parts) > 1:
+                self._add([first], p, "first")
+                if p.role in ("staff", "governor"):
+                    for t in TITLES:
+                        self._add([t, last], p, "title")
+                    self._add([last], p, "surname")
+            for alias in p.aliases:
+                words = alias.split()
+                self._add(words, p, "title" if words and words[0].lower().rstrip(".") in TITLES else "alias")
+                if len(words) == 1 and len(parts) > 1:
+                    self._add([words[0], last], p, "full")
+        # Single words for fuzzy matching: long enough that one edit is a misspelling, not a new word.
+        self.fuzzy_vocab = sorted({k[0] for k in self.table if len(k) == 1 and len(k[0]) >= 4})
+        self.fuzzy_full = {" ".join(k): v for k, v in self.table.items() if len(k) >= 2 and k[0] not in TITLES}
+        self.fuzzy_full_keys = sorted(self.fuzzy_full)
+
+    def _add(self, words: list[str], person: Person, kind: str) -> None:
+        key = tuple(w.lower().rstrip(".").replace("’", "'") for w in words if w)
+        if not key:
+            return
+        self.table.setdefault(key, [])
+        if not any(e.person == person and e.kind == kind for e in self.table[key]):
+            self.table[key].append(_Entry(person, kind))
+        self.max_len = max(self.max_len, len(key))
+
+
+_cache_lock = threading.Lock()
+_cache: dict[int, tuple[Roster, NameIndex]] = {}
+
+
+def index_for(roster: Roster) -> NameIndex:
+    key = id(roster)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] is roster:
+        return hit[1]
+    idx = NameIndex(roster)
+    with _cache_lock:
+        if len(_cache) > 16:
+            _cache.clear()
+        _cache[key] = (roster, idx)
+    return idx
+
+
+_KIND_CONFIDENCE = {"full": 0.95, "title": 0.95, "alias": 0.9, "first": 0.88, "surname": 0.75}
+
+
+def find_mentions(text: str, roster: Roster | None = None, author: Person | None = None,
+                  school_name: str = "") -> list[Mention]:
+    """Every person mention in `text`, roster-grounded where a roster is given; non-overlapping.
+
+    Words inside the school's own name ("Stokes Wood", "High Hesket") are never a person.
+    """
+    toks = tokens(text)
+    blocked = _school_spans(text, school_name)
+    if blocked:
+        toks = [t for t in toks if not any(s <= t.start < e for s, e in blocked)]
+        toks = [Token(t.text, t.start, t.end, i) for i, t in enumerate(toks)]
+    starts = sentence_starts(text)
+    out: list[Mention] = []
+    taken: set[int] = set()  # token indices already part of a mention
+    if roster is not None and len(roster):
+        idx = index_for(roster)
+        out.extend(_roster_mentions(text, toks, starts, idx, taken, author))
+    out.extend(_generic_mentions(text, toks, taken, out))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _school_spans(text: str, school_name: str) -> list[tuple[int, int]]:
+    if not school_name:
+        return []
+    core = re.sub(r"\b(?:primary|secondary|ce|c of e|church of england|junior|infant|school|academy)\b", "",
+                  school_name, flags=re.IGNORECASE).strip()
+    if not core:
+        return []
+    pat = re.compile(r"\b" + r"\s+".join(re.escape(w) for w in core.split()) + r"\w*\b", re.IGNORECASE)
+    return [(m.start(), m.end()) for m in pat.finditer(text)]
+
+
+def _is_cap(tok: Token) -> bool:
+    return tok.text[:1].isupper()
+
+
+def _own_child(toks: list[Token], i: int) -> bool:
+    """'my son Olly', 'my youngest, Olly', 'our Olly' (northern usage for one's own family)."""
+    back = [t.lower for t in toks[max(0, i - 3) : i]]
+    if back[-1:] == ["our"]:
+        return True
+    if "my" in back or "our" in back:
+        pos = max(j for j, w in enumerate(back) if w in ("my", "our"))
+        between = back[pos + 1 :]
+        return bool(between) and all(w in OWN_CHILD for w in between)
+    return False
+
+
+def _person_context(toks: list[Token], i: int, j: int) -> bool:
+    """Tokens i..j-1 form a candidate name; is there a person cue beside it?"""
+    prev = toks[i - 1].lower if i > 0 else ""
+    nxt = toks[j].lower if j < len(toks) else ""
+    if toks[j - 1].text.lower().endswith(("'s", "’s")):
+        return True
+    return prev in PREV_PERSON or nxt in NEXT_PERSON
+
+
+def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author) -> list[Mention]:
+    out: list[Mention] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        hit = None
+        for size in range(min(idx.max_len, n - i), 0, -1):
+            key = tuple(_norm(t.text) if k == size - 1 else t.lower.replace("’", "'") for k, t in enumerate(toks[i : i + size]))
+            entries = idx.table.get(key)
+            if entries:
+                hit = (size, entries)
+                break
+        if hit is None:
+            fz = _fuzzy(toks, i, idx, starts)
+            if fz is not None:
+                size, entries, conf = fz
+                m = _make(text, toks, i, size, entries, "fuzzy", conf, author)
+                if m is not None:
+                    out.append(m)
+                    taken.update(range(i, i + size))
+                i += size
+                continue
+            i += 1
+            continue
+        size, entries = hit
+        kind = _best_kind(entries)
+        conf = _KIND_CONFIDENCE.get(kind, 0.85)
+        if size == 1:
+            word = _norm(toks[i].text)
+            # A lone surname is a person only when capitalised ("Hughes said"), never "hall"/"wood".
+            ambiguous = word in NAME_WORDS
+            prev_tok = toks[i - 1] if i > 0 else None
+            if kind == "surname" and not ambiguous and not _is_cap(toks[i]):
+                i += 1
+                continue
+            if (ambiguous or kind == "surname") and prev_tok is not None and _is_cap(prev_tok) \
+                    and prev_tok.lower.rstrip(".") not in TITLES and prev_tok.lower not in PREV_PERSON:
+                # "Stokes Wood", "Epping Forest": part of a longer proper noun, not this person.
+                if not _known_word(idx, prev_tok):
+                    i += 1
+                    continue
+            if ambiguous:
+                # Ordinary word: needs capital, not sentence-initial (or a strong cue after it) and person context.
+                if not _is_cap(toks[i]) or toks[i].text.isupper() and len(word) > 1 and word in STOP:
+                    i += 1
+                    continue
+                initial = toks[i].start in starts
+                prev = toks[i - 1].lower if i > 0 else ""
+                nxt = toks[i + 1].lower if i + 1 < n else ""
+                if word in MONTHS and (prev in MONTH_PREV or nxt.isdigit() or nxt in {"half", "term", "bank", "holiday", "holidays", "day"}):
+                    i += 1
+                    continue
+                if initial:
+                    strong = {"said", "says", "told", "hit", "pushed", "kicked", "keeps", "punched", "cried"}
+                    if word not in MONTHS:
+                        strong |= {"is", "was", "has", "had", "and"}
+                    if nxt not in strong and not toks[i].text.lower().endswith(("'s", "’s")):
+                        i += 1
+                        continue
+                elif not _person_context(toks, i, i + 1):
+                    i += 1
+                    continue
+                conf = min(conf, 0.7)
+                kind = "ambiguous" if word in NAME_WORDS else kind
+            elif word in STOP:
+                i += 1
+                continue
+        # A name followed by a fuzzy surname ("Olly Benett") upgrades to a full-name mention.
+        if size == 1 and i + 1 < n and kind in ("first", "alias") and _is_cap(toks[i + 1]):
+            full = _fuzzy_full(toks, i, idx)
+            if full is not None:
+                size, entries, conf = full
+                kind = "fuzzy"
+        m = _make(text, toks, i, size, entries, kind, conf, author)
+        if m is not None:
+            out.append(m)
+            taken.update(range(i, i + size))
+        i += size
+    return out
+
+
+def _known_word(idx: NameIndex, tok: Token) -> bool:
+    return (_norm(tok.text),) in idx.table
+
+
+def _best_kind(entries: list[_Entry]) -> str:
+    order = ["full", "title", "alias", "first", "surname"]
+    return min((e.kind for e in entries), key=lambda k: order.index(k) if k in order else 9)
+
+
+def _fuzzy(toks, i, idx: NameIndex, starts) -> tuple[int, list[_Entry], float] | None:
+    tok = toks[i]
+    word = _norm(tok.text)
+    if len(word) < 4 or not _is_cap(tok) or word in STOP or word in NAME_WORDS or not idx.fuzzy_vocab:
+        return None
+    full = _fuzzy_full(toks, i, idx)
+    if full is not None:
+        return full
+    # A lone misspelt word must be mid-sentence (a capital there means a proper noun) or titled.
+    prev = toks[i - 1].lower.rstrip(".") if i > 0 else ""
+    nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+    if tok.start in starts and prev not in TITLES and nxt not in NEXT_PERSON:
+        return None
+    cutoff = 86 if len(word) <= 5 else 80
+    best = process.extractOne(word, idx.fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+    if best is None:
+        return None
+    entries = [e for e in idx.table[(best[0],)] if e.kind in ("first", "alias", "full")]
+    if not entries:
+        return None
+    return 1, entries, 0.55 + 0.3 * (best[1] - cutoff) / (100 - cutoff)
+
+
+def _fuzzy_full(toks, i, idx: NameIndex) -> tuple[int, list[_Entry], float] | None:
+    if i + 1 >= len(toks) or not idx.fuzzy_full_keys:
+        return None
+    a, b = toks[i], toks[i + 1]
+    if not (_is_cap(a) or _is_cap(b)) or b.start - a.end > 2:
+        return None
+    pair = f"{a.lower} {_norm(b.text)}"
+    best = process.extractOne(pair, idx.fuzzy_full_keys, scorer=fuzz.ratio, score_cutoff=85)
+    if best is None:
+        return None
+    return 2, idx.fuzzy_full[best[0]], 0.75 + 0.2 * (best[1] - 85) / 15
+
+
+def _make(text, toks, i, size, entries: list[_Entry], kind, conf, author) -> Mention | None:
+    people = {e.person for e in entries}
+    if author is not None and author in people:
+        return None
+    # Ambiguity between a pupil and an adult with the same first name: the pupil reading is the one the
+    # policy cares about, but with less confidence.
+    roles = {p.role for p in people}
+    role = "pupil" if "pupil" in roles else sorted(roles)[0]
+    if len(people) > 1 and kind not in ("full",):
+        conf *= 0.9
+    person = next(iter(people)) if len(people) == 1 else next(p for p in people if p.role == role)
+    start, end = toks[i].start, toks[i + size - 1].end
+    own = role == "pupil" and _own_child(toks, i)
+    return Mention(start, end, text[start:end], role, round(conf, 3), kind, person, own)
+
+
+def _generic_mentions(text, toks, taken: set[int], found: list[Mention]) -> list[Mention]:
+    """Identifiable people without a roster hit: 'Mr Hughes', 'the Year 4 teacher', 'Jake in Year 3'."""
+    out: list[Mention] = []
+    spans = [(m.start, m.end) for m in found]
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in spans)
+
+    for m in TITLE_NAME_RE.finditer(text):
+        if free(m.start(), m.end()):
+            out.append(Mention(m.start(), m.end(), m.group(), "staff", 0.8, "title_unknown"))
+            spans.append((m.start(), m.end()))
+    for m in ROLE_RE.finditer(text):
+        if free(m.start(), m.end()):
+            out.append(Mention(m.start(), m.end(), m.group(), "staff", 0.6, "role"))
+            spans.append((m.start(), m.end()))
+    for m in UNKNOWN_CHILD_RE.finditer(text):
+        name = m.group(1)
+        if name.lower() in STOP or name.lower() in NAME_WORDS or not name[0].isupper():
+            continue
+        s, e = m.start(1), m.end(1)
+        if free(s, e):
+            out.append(Mention(s, e, text[s:e], "pupil", 0.6, "unknown_child"))
+            spans.append((s, e))
+    return out
