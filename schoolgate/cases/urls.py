@@ -1,5 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cases"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/cases/", views.case_list, name="list"),
+    path("<slug:slug>/cases/new/", views.open_view, name="open"),
+    path("<slug:slug>/cases/<int:pk>/", views.detail, name="detail"),
+    path("<slug:slug>/cases/<int:pk>/evidence/<str:kind>/", views.add_evidence, name="add_evidence"),
+    path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/file/", views.evidence_file, name="evidence_file"),
+    path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/judge/", views.rejudge, name="rejudge"),
+    path("<slug:slug>/cases/<int:pk>/evidence-pack.pdf", views.evidence_pack, name="evidence_pack"),
+    path("<slug:slug>/cases/<int:pk>/assess/", views.assess, name="assess"),
+    path("<slug:slug>/cases/<int:pk>/steps/<slug:step_id>/", views.step, name="step"),
+    path("<slug:slug>/cases/<int:pk>/steps/<slug:step_id>/letter/", views.letter_new, name="letter_new"),
+    path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/", views.letter, name="letter"),
+    path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("<slug:slug>/cases/<int:pk>/notes/", views.note, name="note"),
+    path("<slug:slug>/cases/<int:pk>/staff/", views.staff_access, name="staff_access"),
+    path("<slug:slug>/cases/<int:pk>/deadlines/<int:did>/met/", views.deadline_met, name="deadline_met"),
+    path("<slug:slug>/cases/<int:pk>/close/", views.close, name="close"),
+    path("<slug:slug>/cases/<int:pk>/chronology/", views.chronology, name="chronology"),
+    path("<slug:slug>/cases/parent/<int:person_pk>/", views.parent_chronology, name="parent"),
+    path("<slug:slug>/cases/parent/<int:person_pk>/export/", views.parent_export, name="parent_export"),
+]

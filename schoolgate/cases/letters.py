@@ -1,0 +1,203 @@
+"""Letters: drafted from the case and the school's policy, edited by staff, sent as a PDF on the letterhead.
+
+A draft is edited freely; sending renders the PDF, stores it with its SHA-256, records the step as done,
+creates the deadline (and its reminder) and, for the restriction notice, applies the restriction on the
+school channel. After that the letter is frozen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from schoolgate.audit.models import record
+
+from . import evidence as ev
+from .models import Deadline, Letter, StepAction
+from .pdf import render_pdf
+from .services import CaseError, _label, _lock, _require_open, _step_row, add_deadline
+
+PARENT_LETTERS = {Letter.Kind.REMOVAL_REQUEST, Letter.Kind.MEETING_INVITATION, Letter.Kind.WARNING, Letter.Kind.RESTRICTION_NOTICE}
+DEFAULT_DAYS = {Letter.Kind.REMOVAL_REQUEST: 2, Letter.Kind.WARNING: 7, Letter.Kind.MEETING_INVITATION: 5, Letter.Kind.RESTRICTION_NOTICE: 28}
+DEADLINE_KINDS = {
+    Letter.Kind.REMOVAL_REQUEST: Deadline.Kind.REMOVAL,
+    Letter.Kind.WARNING: Deadline.Kind.REMOVAL,
+    Letter.Kind.MEETING_INVITATION: Deadline.Kind.MEETING,
+    Letter.Kind.RESTRICTION_NOTICE: Deadline.Kind.RESTRICTION_ENDS,
+}
+
+
+def clause_choices(case):
+    version = case.school.current_policy() or case.policy_version
+    if version is None:
+        return []
+    return [(c.clause_id, f"{c.clause_id}: {c.text}") for c in version.clauses.all()]
+
+
+def evidence_choices(case):
+    return [(str(e.pk), f"{e.number} {e.get_kind_display()}: {e.label or e.original_name or e.url or e.text[:60]}") for e in case.evidence.all()]
+
+
+def resolve_context(case, clause_ids, evidence_ids, extra=None) -> dict:
+    version = case.school.current_policy() or case.policy_version
+    clauses = []
+    if version is not None:
+        by_id = {c.clause_id: c for c in version.clauses.all()}
+        clauses = [{"id": cid, "heading": by_id[cid].heading, "text": by_id[cid].text} for cid in clause_ids if cid in by_id]
+    items = []
+    for e in case.evidence.filter(pk__in=[int(i) for i in evidence_ids]):
+        items.append({
+            "id": e.pk, "number": e.number, "kind": e.kind, "label": e.label, "text": e.text, "url": e.url,
+            "seen_on": e.seen_on.isoformat() if e.seen_on else "", "sha256": e.sha256, "size": e.size,
+            "content_type": e.content_type, "original_name": e.original_name,
+            "added_at": timezone.localtime(e.added_at).strftime("%d %b %Y %H:%M"),
+        })
+    return {**(extra or {}), "clauses": clauses, "evidence": items}
+
+
+def _default_body(case, kind, step) -> str:
+    return render_to_string(f"cases/letters/body_{kind}.txt", {"case": case, "school": case.school, "step": step}).strip()
+
+
+def draft_letter(case, *, step_id: str, actor) -> Letter:
+    """A draft for the step's letter, pre-filled from the case; any step with a letter, taken or available."""
+    with transaction.atomic():
+        case = _lock(case)
+        _require_open(case)
+        row = _step_row(case, step_id)
+        step = row["step"]
+        if not step.letter:
+            raise CaseError(f"The step “{step.title}” has no letter.")
+        if step.letter not in Letter.Kind.values:
+            raise CaseError(f"The letter '{step.letter}' is not one Schoolgate can write.")
+        if row["state"] not in {"available", "done"}:
+            raise CaseError(f"“{step.title}” is not open for this case yet. {row['opens_when']}".strip())
+        kind = step.letter
+        school = case.school
+        if kind in PARENT_LETTERS:
+            recipient = case.subject_name
+            address = ""
+        elif kind == Letter.Kind.HOST_REPORT:
+            recipient, address = "Trust and Safety team", ""
+        else:
+            recipient, address = "The Police", ""
+        days = DEFAULT_DAYS.get(kind)
+        deadline = None
+        if days:
+            day = timezone.localdate() + dt.timedelta(days=days)
+            hour = 15 if kind == Letter.Kind.MEETING_INVITATION else 17
+            deadline = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 30 if hour == 15 else 0)))
+        letter = Letter.objects.create(
+            case=case, kind=kind, step_id=step.step_id, recipient=recipient, recipient_address=address,
+            subject=_subject(case, kind), body=_default_body(case, kind, step), deadline=deadline,
+            restriction_kind="hold" if kind == Letter.Kind.RESTRICTION_NOTICE else "",
+            context=resolve_context(case, case.clause_ids(), [e.pk for e in case.evidence.all()], {"step_title": step.title, "step_text": step.text}),
+            created_by=actor,
+        )
+        record("case.letter_draft", actor=actor, school=school, target=letter, summary=f"{case.reference}: drafted {letter.get_kind_display().lower()}", case=case.pk)
+        return letter
+
+
+def _subject(case, kind) -> str:
+    return {
+        Letter.Kind.REMOVAL_REQUEST: "Request to remove content posted about the school",
+        Letter.Kind.MEETING_INVITATION: "Invitation to a meeting with the Headteacher",
+        Letter.Kind.WARNING: "Formal warning: content posted on social media",
+        Letter.Kind.HOST_REPORT: f"Report of content breaching your terms — {case.school.name}",
+        Letter.Kind.POLICE_REFERRAL: f"Referral summary — {case.school.name}, {case.reference}",
+        Letter.Kind.RESTRICTION_NOTICE: "Notice of restriction of access to the school's online forum",
+    }[kind]
+
+
+def update_letter(letter: Letter, *, data: dict, actor) -> Letter:
+    with transaction.atomic():
+        _lock(letter.case)
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        if letter.is_sent:
+            raise CaseError("This letter has been sent and can no longer be changed. Draft a new one.")
+        for field in ("recipient", "recipient_address", "subject", "body", "deadline", "restriction_kind"):
+            if field in data:
+                setattr(letter, field, data[field] if data[field] is not None else (None if field == "deadline" else ""))
+        extra = {k: v for k, v in letter.context.items() if k not in {"clauses", "evidence"}}
+        letter.context = resolve_context(letter.case, data.get("clauses", []), data.get("evidence", []), extra)
+        letter.save()
+        record("case.letter_edit", actor=actor, school=letter.case.school, target=letter, summary=f"{letter.case.reference}: edited draft {letter.get_kind_display().lower()}")
+        return letter
+
+
+def render_letter(letter: Letter, *, sent_at=None) -> bytes:
+    case = letter.case
+    context = {
+        "letter": letter, "case": case, "school": case.school, "ctx": letter.context,
+        "date": timezone.localdate(sent_at) if sent_at else timezone.localdate(),
+        "paragraphs": [p.strip() for p in letter.body.split("\n\n") if p.strip()],
+        "deadline": timezone.localtime(letter.deadline) if letter.deadline else None,
+        "draft": not letter.is_sent and sent_at is None,
+    }
+    return render_pdf(f"cases/letters/{letter.kind}.html", context)
+
+
+def send_letter(letter: Letter, *, actor) -> Letter:
+    """Freeze the letter: PDF with its hash, the step done, the deadline and reminder, the restriction."""
+    with transaction.atomic():
+        case = _lock(letter.case)
+        _require_open(case)
+        letter = Letter.objects.select_for_update().get(pk=letter.pk)
+        if letter.is_sent:
+            raise CaseError("This letter has already been sent.")
+        if letter.kind in {Letter.Kind.MEETING_INVITATION, Letter.Kind.WARNING, Letter.Kind.RESTRICTION_NOTICE} and letter.deadline is None:
+            raise CaseError("Set the date in the letter before sending it.")
+        if letter.kind == Letter.Kind.WARNING and not letter.context.get("clauses"):
+            raise CaseError("A warning letter must quote at least one clause of the policy.")
+        restriction = None
+        if letter.kind == Letter.Kind.RESTRICTION_NOTICE:
+            restriction = _apply_restriction(case, letter, actor)
+        now = timezone.now()
+        letter.case = case
+        pdf = render_letter(letter, sent_at=now)
+        digest = ev.sha256(pdf)
+        letter.file = ev.store(case, pdf, digest, "pdf", folder="letters")
+        letter.size, letter.sha256 = len(pdf), digest
+        letter.status, letter.sent_by, letter.sent_at = Letter.Status.SENT, actor, now
+        if restriction is not None:
+            letter.context = {**letter.context, "restriction_id": restriction.pk}
+        # The last save a letter gets: the status check in Letter.save() still sees "draft".
+        letter.save()
+        record(
+            "case.letter_sent", actor=actor, school=case.school, target=letter,
+            summary=f"{case.reference}: sent {letter.get_kind_display().lower()} to {letter.recipient}",
+            case=case.pk, sha256=digest, size=len(pdf),
+        )
+        row = _step_row(case, letter.step_id) if letter.step_id else None
+        if row is not None and row["state"] == "available":
+            step = row["step"]
+            StepAction.objects.create(
+                case=case, step_id=step.step_id, step_title=step.title, step_order=step.order,
+                status=StepAction.Status.DONE, outcome=f"Letter sent: {letter.get_kind_display()} to {letter.recipient}.",
+                letter=letter, by=actor, by_label=_label(actor),
+            )
+            record("case.step", actor=actor, school=case.school, target=case, summary=f"{case.reference}: step {step.order} “{step.title}” done (letter sent)", step=step.step_id)
+        kind = DEADLINE_KINDS.get(letter.kind)
+        if kind and letter.deadline:
+            add_deadline(case, kind=kind, due_at=letter.deadline, letter=letter, actor=actor)
+        return letter
+
+
+def _apply_restriction(case, letter, actor):
+    if case.parent_user is None:
+        raise CaseError("The restriction needs a parent/carer with a Schoolgate account; this case's parent has none.")
+    try:
+        from schoolgate.channel.services import restrict
+    except ImportError:
+        raise CaseError("The school channel cannot apply restrictions yet, so the notice was not sent.") from None
+    if letter.restriction_kind not in {"hold", "no_comment"}:
+        raise CaseError("Choose the restriction before sending the notice.")
+    ends_on = timezone.localdate(letter.deadline)
+    clauses = ", ".join(c["id"] for c in letter.context.get("clauses", ())) or "the school's social media policy"
+    return restrict(
+        case.school, user=case.parent_user, kind=letter.restriction_kind,
+        reason=f"{case.reference}: notice of restriction under {clauses}", ends_on=ends_on, actor=actor,
+    )

@@ -1,0 +1,434 @@
+"""Case pages. Every view goes through `school_view` and then `_case()` (Case.objects.visible_to).
+
+Every view of a case, download included, is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from schoolgate.audit.models import record
+from schoolgate.schools.access import school_view
+from schoolgate.schools.models import LEADERSHIP, MODERATORS, STAFF_ROLES, Membership, Person
+
+from . import chronology as chron
+from . import letters as letter_services
+from . import services
+from .evidence import EvidenceRejected
+from .forms import AssessForm, CloseForm, FileEvidenceForm, LetterForm, NoteForm, OpenCaseForm, StepForm, TextEvidenceForm, UrlEvidenceForm
+from .models import Case, Deadline, Evidence, Letter
+from .services import CaseError
+
+
+def _case(request, pk, *, for_update=False) -> Case:
+    case = Case.objects.visible_to(request.user, request.school, request.roles).filter(pk=pk).select_related("school", "parent", "assigned_to").first()
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def _can_act(request, case) -> bool:
+    """Leadership, or the office member the case is assigned to, may take steps and write letters."""
+    if request.roles & LEADERSHIP:
+        return True
+    return "office" in request.roles and (case.assigned_to_id == request.user.pk or case.members.filter(pk=request.user.pk).exists())
+
+
+def _require_act(request, case):
+    if not _can_act(request, case):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Only the Headteacher, the DSL or the office member assigned to this case can do this.")
+
+
+def _viewed(request, case, what="case", **details):
+    record(f"case.view_{what}" if what != "case" else "case.view", actor=request.user, school=request.school, target=case,
+           summary=f"Viewed {case.reference}" + ("" if what == "case" else f" ({what.replace('_', ' ')})"), **details)
+
+
+def _back(case):
+    return redirect("cases:detail", slug=case.school.slug, pk=case.pk)
+
+
+@school_view(STAFF_ROLES)
+def case_list(request):
+    cases = Case.objects.visible_to(request.user, request.school, request.roles).select_related("parent", "assigned_to")
+    status = request.GET.get("status", "open")
+    if status in Case.Status.values:
+        cases = cases.filter(status=status)
+    rows = [{"case": c, "step": services.current_step(c)} for c in cases[:200]]
+    overdue = services.overdue_deadlines(Case.objects.visible_to(request.user, request.school, request.roles))
+    record("case.view_list", actor=request.user, school=request.school, summary=f"Viewed the case list ({status})", count=len(rows))
+    return render(request, "cases/list.html", {"rows": rows, "status": status, "overdue": overdue, "can_open": bool(request.roles & MODERATORS)})
+
+
+@school_view(MODERATORS)
+@require_http_methods(["GET", "POST"])
+def open_view(request):
+    initial = {}
+    if request.GET.get("parent"):
+        initial["parent"] = request.GET.get("parent")
+    form = OpenCaseForm(request.POST or None, school=request.school, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        parent = d["parent"]
+        try:
+            case = services.open_case(
+                request.school, opened_by=request.user, concern=d["concern"],
+                parent_user=parent.user if parent and parent.user_id else None,
+                parent_name=parent.name if parent else d["parent_name"],
+                evidence_text=d["evidence_text"], evidence_label=d["evidence_label"], assessments=d["assessments"],
+            )
+        except CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Opened {case.reference}.")
+            return _back(case)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/open.html", {"form": form}, status=status)
+
+
+@school_view(STAFF_ROLES)
+def detail(request, pk):
+    case = _case(request, pk)
+    _viewed(request, case)
+    return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+def _detail_context(request, case, **forms):
+    staff = get_user_model().objects.filter(memberships__school=case.school, memberships__role__in=sorted(STAFF_ROLES)).distinct().order_by("first_name")
+    return {
+        "case": case,
+        "ladder": services.ladder(case),
+        "evidence": case.evidence.select_related("corrects").all(),
+        "letters": case.letters.all(),
+        "deadlines": case.deadlines.all(),
+        "notes": case.notes.all(),
+        "can_act": _can_act(request, case),
+        "is_leadership": bool(request.roles & LEADERSHIP),
+        "text_form": forms.get("text_form") or TextEvidenceForm(),
+        "url_form": forms.get("url_form") or UrlEvidenceForm(),
+        "file_form": forms.get("file_form") or FileEvidenceForm(),
+        "assess_form": forms.get("assess_form") or AssessForm(initial={"assessments": case.assessments}),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "staff": staff,
+        "findings": case.findings(),
+    }
+
+
+def _rerender(request, case, status=400, **forms):
+    return render(request, "cases/detail.html", _detail_context(request, case, **forms), status=status)
+
+
+@school_view(STAFF_ROLES)
+@require_POST
+def add_evidence(request, pk, kind):
+    case = _case(request, pk)
+    corrects = None
+    if request.POST.get("corrects"):
+        corrects = case.evidence.filter(pk=request.POST.get("corrects")).first() if request.POST["corrects"].isdigit() else None
+        if corrects is None:
+            messages.error(request, "The item to correct was not found in this case.")
+            return _rerender(request, case)
+    try:
+        if kind == "text":
+            form = TextEvidenceForm(request.POST)
+            if not form.is_valid():
+                return _rerender(request, case, text_form=form)
+            item = services.add_evidence_text(case, text=form.cleaned_data["text"], label=form.cleaned_data["label"], added_by=request.user, corrects=corrects)
+        elif kind == "url":
+            form = UrlEvidenceForm(request.POST)
+            if not form.is_valid():
+                return _rerender(request, case, url_form=form)
+            d = form.cleaned_data
+            item = services.add_evidence_url(case, url=d["url"], seen_on=d["seen_on"], label=d["label"], note_text=d["text"], added_by=request.user, corrects=corrects)
+        elif kind == "file":
+            form = FileEvidenceForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return _rerender(request, case, file_form=form)
+            item = services.add_evidence_file(case, upload=form.cleaned_data["file"], label=form.cleaned_data["label"], added_by=request.user, corrects=corrects)
+        else:
+            raise Http404("No such evidence kind")
+    except EvidenceRejected as exc:
+        form.add_error("file", str(exc))
+        messages.error(request, str(exc))
+        return _rerender(request, case, file_form=form)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return _rerender(request, case)
+    messages.success(request, f"Added {item.number} (SHA-256 {item.sha256[:16]}…).")
+    return _back(case)
+
+
+@school_view(STAFF_ROLES)
+@require_POST
+def rejudge(request, pk, eid):
+    case = _case(request, pk)
+    item = get_object_or_404(Evidence, case=case, pk=eid)
+    try:
+        services.rejudge(item, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    return _back(case)
+
+
+@school_view(STAFF_ROLES)
+def evidence_file(request, pk, eid):
+    case = _case(request, pk)
+    item = get_object_or_404(Evidence, case=case, pk=eid, kind=Evidence.Kind.FILE)
+    try:
+        data = item.content_bytes()
+    except OSError:
+        raise Http404("The stored file is missing") from None
+    _viewed(request, case, "evidence_file", evidence=item.pk, sha256=item.sha256)
+    response = HttpResponse(data, content_type=item.content_type)
+    ext = item.file.rsplit(".", 1)[-1]
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-{item.number}.{ext}"'
+    return response
+
+
+@school_view(STAFF_ROLES)
+def evidence_pack(request, pk):
+    case = _case(request, pk)
+    from .packs import evidence_pack_pdf
+
+    pdf = evidence_pack_pdf(case, request.user)
+    _viewed(request, case, "evidence_pack")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-evidence-pack.pdf"'
+    return response
+
+
+@school_view(MODERATORS)
+@require_POST
+def assess(request, pk):
+    case = _case(request, pk)
+    _require_act(request, case)
+    form = AssessForm(request.POST)
+    if not form.is_valid():
+        return _rerender(request, case, assess_form=form)
+    try:
+        services.set_assessments(case, assessments=form.cleaned_data["assessments"], actor=request.user, reason=form.cleaned_data["reason"])
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return _rerender(request, case)
+    messages.success(request, "Assessment recorded.")
+    return _back(case)
+
+
+@school_view(MODERATORS)
+@require_POST
+def step(request, pk, step_id):
+    case = _case(request, pk)
+    _require_act(request, case)
+    form = StepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return _rerender(request, case)
+    try:
+        if form.cleaned_data["action"] == "skip":
+            services.skip_step(case, step_id=step_id, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, "Step skipped; the reason is recorded.")
+        else:
+            services.take_step(case, step_id=step_id, actor=request.user, outcome=form.cleaned_data["outcome"])
+            messages.success(request, "Step recorded.")
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return _rerender(request, case)
+    return _back(case)
+
+
+@school_view(MODERATORS)
+@require_POST
+def letter_new(request, pk, step_id):
+    case = _case(request, pk)
+    _require_act(request, case)
+    try:
+        letter = letter_services.draft_letter(case, step_id=step_id, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return _rerender(request, case)
+    return redirect("cases:letter", slug=case.school.slug, pk=case.pk, lid=letter.pk)
+
+
+def _letter_form(case, letter, data=None):
+    initial = {
+        "clauses": [c["id"] for c in letter.context.get("clauses", ())],
+        "evidence": [str(e["id"]) for e in letter.context.get("evidence", ())],
+    }
+    return LetterForm(data, instance=letter, initial=initial,
+                      clause_choices=letter_services.clause_choices(case), evidence_choices=letter_services.evidence_choices(case))
+
+
+@school_view(STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def letter(request, pk, lid):
+    case = _case(request, pk)
+    letter = get_object_or_404(Letter, case=case, pk=lid)
+    if request.method == "GET":
+        _viewed(request, case, "letter", letter=letter.pk)
+        return render(request, "cases/letter.html", {"case": case, "letter": letter, "form": _letter_form(case, letter), "can_act": _can_act(request, case)})
+    _require_act(request, case)
+    if letter.is_sent:
+        messages.error(request, "This letter has been sent and can no longer be changed.")
+        return redirect("cases:letter", slug=case.school.slug, pk=case.pk, lid=letter.pk)
+    form = _letter_form(case, Letter.objects.get(pk=letter.pk), request.POST)
+    if not form.is_valid():
+        return render(request, "cases/letter.html", {"case": case, "letter": letter, "form": form, "can_act": True}, status=400)
+    try:
+        letter = letter_services.update_letter(letter, data=form.cleaned_data, actor=request.user)
+        if request.POST.get("send"):
+            letter = letter_services.send_letter(letter, actor=request.user)
+            messages.success(request, f"Sent: {letter.get_kind_display()} (SHA-256 {letter.sha256[:16]}…).")
+            return _back(case)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return render(request, "cases/letter.html", {"case": case, "letter": Letter.objects.get(pk=letter.pk), "form": form, "can_act": True}, status=400)
+    messages.success(request, "Draft saved.")
+    return redirect("cases:letter", slug=case.school.slug, pk=case.pk, lid=letter.pk)
+
+
+@school_view(STAFF_ROLES)
+def letter_pdf(request, pk, lid):
+    case = _case(request, pk)
+    letter = get_object_or_404(Letter, case=case, pk=lid)
+    if letter.is_sent:
+        try:
+            pdf = letter.pdf_bytes()
+        except OSError:
+            raise Http404("The stored letter is missing") from None
+        name = f"{case.reference}-{letter.kind}.pdf"
+    else:
+        pdf = letter_services.render_letter(letter)
+        name = f"{case.reference}-{letter.kind}-DRAFT.pdf"
+    _viewed(request, case, "letter_pdf", letter=letter.pk, sent=letter.is_sent)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@school_view(STAFF_ROLES)
+@require_POST
+def note(request, pk):
+    case = _case(request, pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _rerender(request, case, note_form=form)
+    services.add_note(case, text=form.cleaned_data["text"], author=request.user, private=form.cleaned_data["private"])
+    messages.success(request, "Note added.")
+    return _back(case)
+
+
+@school_view(LEADERSHIP)
+@require_POST
+def staff_access(request, pk):
+    case = _case(request, pk)
+    user_id = request.POST.get("user", "")
+    member = Membership.objects.filter(school=request.school, user_id=user_id if user_id.isdigit() else 0, role__in=sorted(STAFF_ROLES)).select_related("user").first()
+    if member is None:
+        messages.error(request, "Choose a member of staff of this school.")
+        return _rerender(request, case)
+    try:
+        if request.POST.get("what") == "assign":
+            services.assign(case, user=member.user, actor=request.user)
+        else:
+            services.add_member(case, user=member.user, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return _rerender(request, case)
+    messages.success(request, "Access updated.")
+    return _back(case)
+
+
+@school_view(MODERATORS)
+@require_POST
+def deadline_met(request, pk, did):
+    case = _case(request, pk)
+    _require_act(request, case)
+    deadline = get_object_or_404(Deadline, case=case, pk=did)
+    try:
+        services.meet_deadline(deadline, actor=request.user, note=request.POST.get("note", "")[:300])
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    return _back(case)
+
+
+@school_view(MODERATORS)
+@require_POST
+def close(request, pk):
+    case = _case(request, pk)
+    _require_act(request, case)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Closing a case needs an outcome.")
+        return _rerender(request, case, close_form=form)
+    try:
+        services.close_case(case, outcome=form.cleaned_data["outcome"], actor=request.user)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return _rerender(request, case)
+    messages.success(request, f"{case.reference} closed.")
+    return _back(case)
+
+
+@school_view(STAFF_ROLES)
+def chronology(request, pk):
+    case = _case(request, pk)
+    entries = chron.for_case(case, include_private=True)
+    if request.GET.get("format") == "pdf":
+        from .pdf import render_pdf
+
+        pdf = render_pdf("cases/chronology_pdf.html", {"school": case.school, "title": f"{case.reference}: chronology", "cases": [case], "entries": entries})
+        _viewed(request, case, "chronology_pdf")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{case.reference}-chronology.pdf"'
+        return response
+    _viewed(request, case, "chronology")
+    return render(request, "cases/chronology.html", {"case": case, "entries": entries, "title": f"{case.reference}: chronology"})
+
+
+def _parent_cases(request, person):
+    return Case.objects.visible_to(request.user, request.school, request.roles).filter(parent=person)
+
+
+@school_view(STAFF_ROLES)
+def parent_chronology(request, person_pk):
+    person = get_object_or_404(Person, school=request.school, pk=person_pk, kind=Person.Kind.PARENT)
+    cases = list(_parent_cases(request, person))
+    if not cases:
+        raise Http404("No cases you can see about this parent/carer")
+    entries = chron.for_cases(cases, include_private=True)
+    with transaction.atomic():
+        for case in cases:
+            _viewed(request, case, "parent_chronology", person=person.pk)
+    if request.GET.get("format") == "pdf":
+        from .pdf import render_pdf
+
+        pdf = render_pdf("cases/chronology_pdf.html", {"school": request.school, "title": f"Chronology: {person.name}", "cases": cases, "entries": entries})
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="chronology-{person.pk}.pdf"'
+        return response
+    return render(request, "cases/chronology.html", {"person": person, "cases": cases, "entries": entries, "title": f"Chronology: {person.name}"})
+
+
+@school_view(LEADERSHIP)
+def parent_export(request, person_pk):
+    """Subject access export: everything the school holds in cases about this parent/carer."""
+    person = get_object_or_404(Person, school=request.school, pk=person_pk, kind=Person.Kind.PARENT)
+    from .packs import subject_access_zip
+
+    data, summary = subject_access_zip(request.school, person)
+    record("case.subject_access_export", actor=request.user, school=request.school, target=person,
+           summary=f"Subject access export for {person.name}: {summary['cases']} case(s)", **summary)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{request.school.slug}-{person.pk}.zip"'
+    return response
