@@ -1,0 +1,131 @@
+"""Input checks for the channel: every refusal is a message the person can act on."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .images import ImageRejected, MAX_BYTES, clean_image
+from .models import Audience, Concern, Restriction
+from .services import channels_for
+
+MAX_POST = 5000
+MAX_COMMENT = 2000
+MAX_CONCERN = 5000
+
+
+def pupil_groups(school) -> list[str]:
+    return sorted(set(school.people.filter(kind="pupil").exclude(group="").values_list("group", flat=True)))
+
+
+class PostForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_POST)
+    audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.SCHOOL, widget=forms.RadioSelect)
+    group = forms.ChoiceField(required=False, label="Year group or class", help_text="For a year group or class post.")
+    image = forms.FileField(required=False, help_text=f"JPEG, PNG or WebP, up to {MAX_BYTES // 1024 // 1024} MB. Location and camera details are removed.")
+    image_alt = forms.CharField(required=False, max_length=300, label="Describe the image", help_text="For parents using a screen reader.")
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "—")] + [(g, g) for g in pupil_groups(school)]
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"The image is {upload.size / 1024 / 1024:.1f} MB; the largest allowed is {MAX_BYTES // 1024 // 1024} MB.")
+        try:
+            return clean_image(upload.read())
+        except ImageRejected as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("audience") in (Audience.YEAR_GROUP, Audience.CLASS) and not data.get("group"):
+            self.add_error("group", "Choose the year group or class this post is for.")
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", "Describe the image in a few words.")
+        return data
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Your comment", max_length=MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Write a comment. The school reads every comment before it appears."}),
+    )
+
+
+class CheckForm(forms.Form):
+    text = forms.CharField(max_length=MAX_COMMENT, required=False)
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject"), ("edit", "Edit and approve"), ("rephrase", "Ask to rephrase")])
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason_clause = forms.ChoiceField(required=False, label="Clause")
+    reason_text = forms.CharField(required=False, max_length=2000, label="Reason or message to the author", widget=forms.Textarea(attrs={"rows": 2}))
+    edited_text = forms.CharField(required=False, max_length=MAX_POST, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, clauses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason_clause"].choices = [("", "— choose a clause —")] + [(c.clause_id, f"{c.clause_id}: {c.text[:90]}") for c in clauses]
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "reject" and not (data.get("reason_clause") or (data.get("reason_text") or "").strip()):
+            raise forms.ValidationError("Give a reason for rejecting: choose one of the school's clauses or write one.")
+        if action == "edit" and not (data.get("edited_text") or "").strip():
+            self.add_error("edited_text", "Write the edited text to publish.")
+        return data
+
+
+class ConcernForm(forms.Form):
+    to = forms.ChoiceField(label="Who should read it", widget=forms.RadioSelect)
+    child = forms.ChoiceField(required=False, label="About which child (for the class teacher)")
+    subject = forms.CharField(max_length=200)
+    text = forms.CharField(label="Your message", max_length=MAX_CONCERN, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, school, children=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = channels_for(school)
+        self.children = {str(c.pk): c for c in children}
+        self.fields["child"].choices = [("", "—")] + [(str(c.pk), f"{c.name} ({c.group})") for c in children]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to") == Concern.To.CLASS_TEACHER and not data.get("child"):
+            if len(self.children) == 1:
+                data["child"] = next(iter(self.children))
+            else:
+                self.add_error("child", "Choose which child, so it reaches the right class teacher.")
+        data["child"] = self.children.get(data.get("child") or "")
+        return data
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(max_length=MAX_CONCERN, widget=forms.Textarea(attrs={"rows": 4}), label="Reply to the parent/carer")
+
+
+class RestrictionForm(forms.Form):
+    user = forms.ChoiceField(label="Parent/carer")
+    kind = forms.ChoiceField(choices=Restriction.Kind.choices, widget=forms.RadioSelect, initial=Restriction.Kind.HOLD)
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="The parent will see this.")
+    ends_on = forms.DateField(label="Until (last day)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        self.users = {str(u.pk): u for u in User.objects.filter(memberships__school=school, memberships__role="parent").distinct().order_by("first_name", "last_name")}
+        self.fields["user"].choices = [("", "—")] + [(pk, u.get_full_name() or u.get_username()) for pk, u in self.users.items()]
+
+    def clean_user(self):
+        return self.users[self.cleaned_data["user"]]
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on < timezone.localdate():
+            raise forms.ValidationError("The end date is in the past.")
+        return ends_on

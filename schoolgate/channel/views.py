@@ -1,0 +1,441 @@
+"""The school channel's pages: posts and comments, the pre-post check, the review queue, concerns, restrictions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schoolgate.schools.access import school_view
+from schoolgate.schools.models import EVERYONE, MODERATORS, STAFF_ROLES, Membership, Role
+
+from . import services
+from .forms import CheckForm, CommentForm, ConcernForm, DecisionForm, PostForm, RestrictionForm, ResponseForm
+from .models import Comment, Concern, Notification, Post, Restriction, ReviewItem, marks, visible_posts
+from .services import ChannelError
+
+POSTER_GRANTERS = frozenset({Role.HEADTEACHER, Role.OFFICE})
+QUEUE_PAGE = 50
+
+
+def _children(request):
+    return [c for m in request.memberships if m.role == Role.PARENT for c in m.children()]
+
+
+def _is_staff(request) -> bool:
+    return bool(request.roles - {Role.PARENT})
+
+
+def _posts_for(request):
+    groups = {c.group for c in _children(request)}
+    return visible_posts(request.school, request.user, request.roles, groups)
+
+
+def _policy_context(school) -> dict:
+    policy = services.policy_data(school)
+    return {
+        "consider": policy.get("consider_before_posting", []),
+        "channels": services.channels_for(school),
+        "channels_sentence": services.channels_sentence(school),
+        "concerns_channel_text": policy.get("concerns_channel_text", ""),
+    }
+
+
+def _visible_post_or_404(request, pk) -> Post:
+    post = Post.objects.filter(school=request.school, pk=pk).first()
+    if post is None:
+        raise Http404("No such post")
+    if post.status == Post.Status.PUBLISHED and _posts_for(request).filter(pk=pk).exists():
+        return post
+    # Unpublished posts: their author and the moderators only.
+    if post.author_id == request.user.pk or request.roles & MODERATORS:
+        return post
+    raise Http404("No such post")
+
+
+# ---------------------------------------------------------------- channel, posts, comments
+
+
+@school_view(EVERYONE)
+@require_GET
+def home(request):
+    school, user = request.school, request.user
+    published = Comment.objects.filter(status=Comment.Status.PUBLISHED).order_by("created_at")
+    posts = list(_posts_for(request).prefetch_related(Prefetch("comments", queryset=published, to_attr="published_comments"))[:30])
+    mine = Comment.objects.filter(school=school, author=user, post__in=posts).exclude(status=Comment.Status.PUBLISHED)
+    mine_by_post: dict[int, list] = {}
+    for c in mine:
+        mine_by_post.setdefault(c.post_id, []).append(c)
+    for p in posts:
+        p.my_pending = mine_by_post.get(p.pk, [])
+    my_posts = Post.objects.filter(school=school, author=user).exclude(status=Post.Status.PUBLISHED)[:20]
+    context = {
+        "posts": posts,
+        "my_posts": my_posts,
+        "can_post": services.can_post(school, user),
+        "restriction": services.active_restriction(school, user),
+        "unread": Notification.objects.filter(school=school, user=user, read_at__isnull=True).count(),
+        "can_comment": Role.PARENT in request.roles,
+        "pending_count": ReviewItem.objects.filter(school=school, status=ReviewItem.Status.PENDING).count() if request.roles & MODERATORS else 0,
+    }
+    return render(request, "channel/home.html", context)
+
+
+@school_view(EVERYONE)
+@require_GET
+def post_detail(request, pk):
+    post = _visible_post_or_404(request, pk)
+    comments = post.comments.filter(status=Comment.Status.PUBLISHED)
+    mine = post.comments.filter(author=request.user).exclude(status=Comment.Status.PUBLISHED)
+    context = {
+        "post": post, "comments": comments, "mine": mine, "form": CommentForm(),
+        "can_comment": Role.PARENT in request.roles and post.status == Post.Status.PUBLISHED,
+        "restriction": services.active_restriction(request.school, request.user),
+        **_policy_context(request.school),
+    }
+    return render(request, "channel/post.html", context)
+
+
+@school_view(EVERYONE)
+@require_GET
+def post_image(request, pk):
+    post = _visible_post_or_404(request, pk)
+    if not post.image:
+        raise Http404("No image")
+    response = FileResponse(post.image.open("rb"), content_type={"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(post.image.name.rsplit(".", 1)[-1], "application/octet-stream"))
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@school_view(STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def post_new(request):
+    school = request.school
+    if not services.can_post(school, request.user):
+        return render(request, "channel/no_permission.html", status=403)
+    form = PostForm(request.POST or None, request.FILES or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        post = services.submit_post(school, author=request.user, text=data["text"], audience=data["audience"], group=data.get("group") or "",
+                                    image=data.get("image"), image_alt=data.get("image_alt", ""))
+        if post.status == Post.Status.PUBLISHED:
+            messages.success(request, "Your post is published.")
+        else:
+            messages.info(request, "Your post is waiting for an administrator's approval.")
+        return redirect("channel:post", slug=school.slug, pk=post.pk)
+    return render(request, "channel/post_new.html", {"form": form}, status=400 if request.method == "POST" else 200)
+
+
+@school_view({Role.PARENT})
+@require_POST
+def comment(request, pk):
+    post = _visible_post_or_404(request, pk)
+    if post.status != Post.Status.PUBLISHED:
+        raise Http404("No such post")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Your comment was not sent: " + " ".join(e for errs in form.errors.values() for e in errs))
+        return _post_page_with(request, post, form, status=400)
+    try:
+        services.submit_comment(post, author=request.user, text=form.cleaned_data["text"])
+    except ChannelError as exc:
+        messages.error(request, str(exc))
+        return _post_page_with(request, post, form, status=403)
+    messages.success(request, "Thank you. Your comment will appear once the school has approved it.")
+    return redirect("channel:post", slug=request.school.slug, pk=post.pk)
+
+
+def _post_page_with(request, post, form, status):
+    context = {
+        "post": post, "comments": post.comments.filter(status=Comment.Status.PUBLISHED),
+        "mine": post.comments.filter(author=request.user).exclude(status=Comment.Status.PUBLISHED), "form": form,
+        "can_comment": True, "restriction": services.active_restriction(request.school, request.user), **_policy_context(request.school),
+    }
+    return render(request, "channel/post.html", context, status=status)
+
+
+@school_view(EVERYONE)
+@require_POST
+def check(request):
+    """The live pre-post check (htmx): the judge's finding in plain words, the clause, the four questions."""
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        return render(request, "channel/_check.html", {"error": "This is too long: comments can be up to 2,000 characters."}, status=400)
+    text = form.cleaned_data["text"].strip()
+    verdict = services.run_judge(request.school, text) if text else None
+    summary, seen = [], set()
+    for f in (verdict or {}).get("findings", []):
+        if (f["category"], f.get("clause")) not in seen:
+            seen.add((f["category"], f.get("clause")))
+            summary.append(f)
+    return render(request, "channel/_check.html", {"verdict": verdict, "summary": summary, "marks": marks((verdict or {}).get("findings")), "text": text, **_policy_context(request.school)})
+
+
+def _rephrase(request, pk, model, template_kind):
+    target = get_object_or_404(model, pk=pk, school=request.school, author=request.user)
+    if target.status != model.Status.REPHRASE:
+        messages.info(request, "This is not waiting to be rephrased.")
+        return redirect("channel:home", slug=request.school.slug)
+    form = CommentForm(request.POST or None, initial={"text": target.text})
+    item = target.review_items.exclude(status=ReviewItem.Status.PENDING).order_by("-decided_at").first()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resubmit(target, author=request.user, text=form.cleaned_data["text"])
+        except ChannelError as exc:
+            messages.error(request, str(exc))
+            return render(request, "channel/rephrase.html", {"form": form, "target": target, "item": item, "kind": template_kind, **_policy_context(request.school)}, status=403)
+        messages.success(request, "Thank you. Your new wording will appear once the school has approved it.")
+        return redirect("channel:home", slug=request.school.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "channel/rephrase.html", {"form": form, "target": target, "item": item, "kind": template_kind, **_policy_context(request.school)}, status=status)
+
+
+@school_view(EVERYONE)
+@require_http_methods(["GET", "POST"])
+def comment_rephrase(request, pk):
+    return _rephrase(request, pk, Comment, "comment")
+
+
+@school_view(STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def post_rephrase(request, pk):
+    return _rephrase(request, pk, Post, "post")
+
+
+# ---------------------------------------------------------------- notifications
+
+
+@school_view(EVERYONE)
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    mine = Notification.objects.filter(school=request.school, user=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("channel:notifications", slug=request.school.slug)
+    return render(request, "channel/notifications.html", {"notifications": mine[:100]})
+
+
+# ---------------------------------------------------------------- the review queue
+
+
+def _clauses(school):
+    version = school.current_policy()
+    return list(version.clauses.all()) if version else []
+
+
+@school_view(MODERATORS)
+@require_GET
+def queue(request):
+    school = request.school
+    state = request.GET.get("state", "pending")
+    items = ReviewItem.objects.filter(school=school).select_related("post", "comment__post")
+    if state == "decided":
+        items = items.exclude(status=ReviewItem.Status.PENDING).order_by("-decided_at")
+    else:
+        state = "pending"
+        items = items.filter(status=ReviewItem.Status.PENDING)
+        items = items.order_by("-created_at") if request.GET.get("sort") == "newest" else items.order_by("-risk", "-created_at")
+    kind = request.GET.get("kind", "")
+    if kind in ReviewItem.Kind.values:
+        items = items.filter(kind=kind)
+    page = Paginator(items, QUEUE_PAGE).get_page(request.GET.get("page"))
+    histories = services.author_histories(school, [i.author_id for i in page])
+    for item in page:
+        item.history = histories.get(item.author_id, {})
+    clauses = _clauses(school)
+    counts = dict(ReviewItem.objects.filter(school=school, status=ReviewItem.Status.PENDING).values_list("kind").annotate(n=Count("id")))
+    return render(request, "channel/queue.html", {
+        "page": page, "state": state, "kind": kind, "sort": request.GET.get("sort", "risk"), "clauses": clauses, "counts": counts,
+        "pending_total": sum(counts.values()),
+    })
+
+
+@school_view(MODERATORS)
+@require_GET
+def item(request, pk):
+    school = request.school
+    entry = get_object_or_404(ReviewItem.objects.select_related("post", "comment__post"), pk=pk, school=school)
+    entry.history = services.author_histories(school, [entry.author_id]).get(entry.author_id, {})
+    earlier = ReviewItem.objects.filter(school=school, author_id=entry.author_id).exclude(pk=entry.pk).order_by("-created_at")[:10] if entry.author_id else []
+    return render(request, "channel/item.html", {"item": entry, "earlier": earlier, "clauses": _clauses(school),
+                                                  "form": DecisionForm(initial={"version": entry.version, "edited_text": entry.text}, clauses=_clauses(school))})
+
+
+@school_view(MODERATORS)
+@require_POST
+def decide(request, pk):
+    school = request.school
+    entry = get_object_or_404(ReviewItem, pk=pk, school=school)
+    form = DecisionForm(request.POST, clauses=_clauses(school))
+    back = request.POST.get("next") or reverse("channel:queue", args=[school.slug])
+    if not back.startswith(f"/{school.slug}/"):
+        back = reverse("channel:queue", args=[school.slug])
+    if not form.is_valid():
+        messages.error(request, "Nothing was decided: " + " ".join(e for errs in form.errors.values() for e in errs))
+        return _item_page(request, entry, form, status=400)
+    data = form.cleaned_data
+    decision = services.Decision(action=data["action"], reason_clause=data.get("reason_clause") or "", reason_text=data.get("reason_text") or "", edited_text=data.get("edited_text") or "")
+    try:
+        done = services.decide(school, entry.pk, actor=request.user, version=data["version"], decision=decision, request=request)
+    except services.AlreadyDecided as exc:
+        messages.warning(request, str(exc))
+        entry.refresh_from_db()
+        return _item_page(request, entry, form, status=409)
+    except ChannelError as exc:
+        messages.error(request, str(exc))
+        return _item_page(request, entry, form, status=400)
+    messages.success(request, f"{done.get_status_display()}: {done.get_kind_display().lower()} by {done.author_label}. The author has been told.")
+    if done.status == ReviewItem.Status.REJECTED and done.author_id and services.suggests_case(school, done.author):
+        n = services.recent_rejections(school, done.author)
+        messages.warning(request, f"{done.author_label} has had {n} comments rejected in 30 days. The school's setting suggests opening a case.")
+    return redirect(back)
+
+
+def _item_page(request, entry, form, status):
+    entry.history = request.school and services.author_histories(request.school, [entry.author_id]).get(entry.author_id, {})
+    earlier = ReviewItem.objects.filter(school=request.school, author_id=entry.author_id).exclude(pk=entry.pk).order_by("-created_at")[:10] if entry.author_id else []
+    return render(request, "channel/item.html", {"item": entry, "earlier": earlier, "clauses": _clauses(request.school), "form": form}, status=status)
+
+
+@school_view(MODERATORS)
+@require_POST
+def open_case(request, pk):
+    school = request.school
+    entry = get_object_or_404(ReviewItem, pk=pk, school=school)
+    if entry.status != ReviewItem.Status.REJECTED:
+        messages.error(request, "A case can be opened from a rejected item.")
+        return redirect("channel:item", slug=school.slug, pk=entry.pk)
+    try:
+        from schoolgate.cases.services import open_case as cases_open_case
+    except ImportError:
+        messages.error(request, "Cases are not available yet on this installation.")
+        return redirect("channel:item", slug=school.slug, pk=entry.pk)
+    categories = sorted({f["category"] for f in entry.findings})
+    when = timezone.localtime(entry.created_at).strftime("%-d %B %Y %H:%M")
+    case = cases_open_case(
+        school, opened_by=request.user,
+        concern=f"{entry.get_kind_display()} rejected on the school channel ({entry.reason_clause or entry.reason_text or 'no reason given'})",
+        parent_user=entry.author, parent_name=entry.author_label, source="review_queue", evidence_text=entry.text,
+        evidence_label=f"{entry.get_kind_display()} submitted to the school channel on {when}", assessments=tuple(categories),
+    )
+    messages.success(request, "Case opened with the rejected text as evidence.")
+    return redirect("cases:detail", school.slug, case.pk)
+
+
+# ---------------------------------------------------------------- private concerns
+
+
+def _concerns_for(request):
+    qs = Concern.objects.filter(school=request.school)
+    return qs.filter(Q(author=request.user) | Q(recipients=request.user)).distinct()
+
+
+@school_view(EVERYONE)
+@require_GET
+def concerns(request):
+    return render(request, "channel/concerns.html", {"concerns": _concerns_for(request).prefetch_related("recipients")[:200]})
+
+
+@school_view(EVERYONE)
+@require_http_methods(["GET", "POST"])
+def concern_new(request):
+    school = request.school
+    # The "send it privately instead" button on the comment form carries the draft over, unsaved.
+    carried = request.method == "POST" and request.POST.get("carry") == "1"
+    initial = {"text": request.POST.get("text", "")} if carried else {}
+    if request.GET.get("to"):
+        initial["to"] = request.GET["to"]
+    form = ConcernForm(None if carried or request.method == "GET" else request.POST, school=school, children=_children(request), initial=initial)
+    if request.method == "POST" and not carried and form.is_valid():
+        data = form.cleaned_data
+        try:
+            concern = services.send_concern(school, author=request.user, to=data["to"], subject=data["subject"], text=data["text"], child=data.get("child"))
+        except ChannelError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Your message was sent privately. {concern.routing_note}.")
+            return redirect("channel:concern", slug=school.slug, pk=concern.pk)
+    status = 400 if request.method == "POST" and not carried else 200
+    return render(request, "channel/concern_new.html", {"form": form, **_policy_context(school)}, status=status)
+
+
+@school_view(EVERYONE)
+@require_http_methods(["GET", "POST"])
+def concern(request, pk):
+    entry = _concerns_for(request).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("No such concern")
+    is_recipient = entry.recipients.filter(pk=request.user.pk).exists()
+    form = ResponseForm(request.POST or None)
+    if request.method == "POST":
+        if not is_recipient:
+            messages.error(request, "Only the staff this concern was sent to can reply.")
+            return redirect("channel:concern", slug=request.school.slug, pk=entry.pk)
+        if form.is_valid():
+            try:
+                services.respond_concern(entry, actor=request.user, response=form.cleaned_data["response"])
+            except ChannelError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Your reply was sent to the parent/carer.")
+            return redirect("channel:concern", slug=request.school.slug, pk=entry.pk)
+    return render(request, "channel/concern.html", {"concern": entry, "is_recipient": is_recipient, "form": form}, status=400 if request.method == "POST" else 200)
+
+
+# ---------------------------------------------------------------- restrictions and poster permission
+
+
+@school_view(MODERATORS)
+@require_http_methods(["GET", "POST"])
+def restrictions(request):
+    school = request.school
+    form = RestrictionForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            restriction = services.restrict(school, user=data["user"], kind=data["kind"], reason=data["reason"], ends_on=data["ends_on"], actor=request.user)
+        except ChannelError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{restriction.user_label}: {restriction.get_kind_display().lower()} until {restriction.ends_on:%-d %B %Y}. They have been told.")
+            return redirect("channel:restrictions", slug=school.slug)
+    listing = Restriction.objects.filter(school=school)[:200]
+    return render(request, "channel/restrictions.html", {"form": form, "restrictions": listing, "today": timezone.localdate()},
+                  status=400 if request.method == "POST" else 200)
+
+
+@school_view(MODERATORS)
+@require_POST
+def restriction_lift(request, pk):
+    restriction = get_object_or_404(Restriction, pk=pk, school=request.school)
+    try:
+        services.lift(restriction, actor=request.user)
+    except ChannelError as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(request, f"Restriction for {restriction.user_label} lifted.")
+    return redirect("channel:restrictions", slug=request.school.slug)
+
+
+@school_view(POSTER_GRANTERS)
+@require_http_methods(["GET", "POST"])
+def posters(request):
+    school = request.school
+    staff = Membership.objects.filter(school=school).exclude(role=Role.PARENT).select_related("user").order_by("role", "user__first_name")
+    if request.method == "POST":
+        membership = staff.filter(pk=request.POST.get("membership") or 0).first()
+        if membership is None:
+            messages.error(request, "Choose a member of staff.")
+            return render(request, "channel/posters.html", {"staff": staff}, status=400)
+        allowed = request.POST.get("allowed") == "1"
+        services.set_poster(membership, allowed=allowed, actor=request.user)
+        messages.success(request, f"{membership.user.get_full_name()} {'may now post' if allowed else 'may no longer post'} on the school channel.")
+        return redirect("channel:posters", slug=school.slug)
+    return render(request, "channel/posters.html", {"staff": staff})
+
