@@ -1,0 +1,74 @@
+"""PDFs for chats (the report, the closure request) through WeasyPrint, with every external fetch refused.
+
+Chat text is the parents' own words and can hold anything, including URLs; the templates escape it, and
+the fetcher below refuses any URL that is not inline data, so rendering never reaches the network or disk.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class NoExternalFetcher(URLFetcher):
+        refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            if not url.startswith("data:"):
+                self.refused.append(url)
+                raise ValueError(f"external resources are not fetched: {url[:80]}")
+            return super().fetch(url, headers)
+
+    return NoExternalFetcher()
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf()
+
+
+def report_pdf(report, *, school=None, generated_for: str = "") -> bytes:
+    return render_pdf("chats/report_pdf.html", {"report": report, "school": school, "generated_for": generated_for, "now": timezone.now()})
+
+
+DEFAULT_CLOSURE_BODY = """Dear {administrator},
+
+A parent/carer has shared with the school, with their permission, messages from the group chat "{title}", of which you are the administrator.
+
+Our Social Media Policy for parents/carers sets out the behaviour the school will not accept in online messaging, including sending abusive messages about members of staff, parents/carers, pupils or the school, and sharing confidential or sensitive information. Messages in this group have not met that standard{examples}.
+
+The policy says: "The headteacher can request that 'group chats' are closed down should any problems continue between parents/carers or parental bodies." I am therefore asking you, as the group's administrator, to close the group chat, and to let the school know once you have done so.
+
+If you or any member of the group has a concern about the school, please raise it with the class teacher, the Headteacher or the Chair of Governors, so that it can be dealt with fairly, appropriately and effectively for all concerned.
+
+Yours sincerely,
+
+{headteacher}
+Headteacher, {school}"""
+
+
+def default_closure_body(scan, finding=None) -> str:
+    from schoolgate.judge.types import CATEGORY_LABELS
+
+    categories = sorted(set(scan.findings.values_list("category", flat=True)))
+    examples = ""
+    if categories:
+        examples = " (" + "; ".join(CATEGORY_LABELS.get(c, c) for c in categories) + ")"
+    school = scan.school
+    return DEFAULT_CLOSURE_BODY.format(
+        administrator=scan.administrator or "group administrator",
+        title=scan.title or "the group chat",
+        examples=examples,
+        headteacher=school.headteacher_name or "The Headteacher",
+        school=school.name,
+    )
+
+
+def closure_letter_pdf(scan, *, administrator_name: str, body: str) -> bytes:
+    return render_pdf("chats/closure_letter.html", {"scan": scan, "school": scan.school, "administrator": administrator_name,
+                                                     "body": body, "today": timezone.localdate()})
