@@ -197,7 +197,10 @@ def _apply_restriction(case, letter, actor):
         raise CaseError("Choose the restriction before sending the notice.")
     ends_on = timezone.localdate(letter.deadline)
     clauses = ", ".join(c["id"] for c in letter.context.get("clauses", ())) or "the school's social media policy"
-    return restrict(
-        case.school, user=case.parent_user, kind=letter.restriction_kind,
-        reason=f"{case.reference}: notice of restriction under {clauses}", ends_on=ends_on, actor=actor,
-    )
+    try:
+        return restrict(
+            case.school, user=case.parent_user, kind=letter.restriction_kind,
+            reason=f"{case.reference}: notice of restriction under {clauses}", ends_on=ends_on, actor=actor,
+        )
+    except ValueError as exc:  # ChannelError: the channel's own message explains it
+        raise CaseError(f"The restriction could not be applied: {exc}") from exc
