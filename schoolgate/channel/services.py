@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from schoolgate.audit.models import record
 from schoolgate.judge.types import CHANNEL_LABELS
-from schoolgate.policies.judging import NoPolicy, judge_text, verdict_record
+from schoolgate.policies.judging import NoPolicy, judge_text, policy_view_for, verdict_record
 from schoolgate.schools.models import MODERATORS, Membership, Person, Role
 
 from .models import REJECTION_WINDOW_DAYS, Comment, Concern, Notification, Post, Restriction, ReviewItem, category_label
@@ -53,10 +53,18 @@ def label(user) -> str:
 # ---------------------------------------------------------------- the judge
 
 
-def run_judge(school, text: str) -> dict:
-    """The verdict as stored with the item. If the judge cannot run, the text is held, never waved through."""
+def run_judge(school, text: str, *, author=None, staff: bool = False) -> dict:
+    """The verdict as stored with the item. If the judge cannot run, the text is held, never waved through.
+
+    `author` (a user) lets the judge recognise a parent's own child; `staff` marks a post written by the
+    school itself, where "speaking for the school" is what the post is for, not a breach."""
     try:
-        verdict = judge_text(school, text)
+        if author is None:
+            verdict = judge_text(school, text)
+        else:
+            from schoolgate.judge import analyse
+
+            verdict = analyse(text, policy_view_for(school), school.roster(), author=_roster_person(school, author))
     except NoPolicy as exc:
         return _unavailable(str(exc))
     except ImportError:
@@ -67,7 +75,25 @@ def run_judge(school, text: str) -> dict:
     for finding in data["findings"]:
         finding["label"] = category_label(finding["category"])
         finding["clause_text"] = clauses.get(finding.get("clause") or "", "")
+    if staff:
+        _staff_voice(data)
     return data
+
+
+def _roster_person(school, user):
+    membership = Membership.objects.filter(school=school, user=user, person__isnull=False).select_related("person").first()
+    return membership.person.as_judge_person() if membership else None
+
+
+def _staff_voice(data: dict) -> None:
+    # The policy's "voice of authority" clause is about parents; a staff post is the school's voice.
+    kept = [f for f in data["findings"] if f["category"] != "speaking_for_school"]
+    if len(kept) != len(data["findings"]):
+        data["not_applicable"] = [f for f in data["findings"] if f["category"] == "speaking_for_school"]
+        data["findings"] = kept
+        if not kept:
+            data["decision"] = "allow"
+            data["explanation"] = "Written by staff for the school: the policy's clause on speaking for the school is about parents/carers."
 
 
 def _unavailable(why: str) -> dict:
@@ -157,7 +183,7 @@ def submit_post(school, *, author, text: str, audience: str, group: str = "", im
     """A staff post: judged, images already cleaned; an administrator's clean post is published at once."""
     if not can_post(school, author):
         raise ChannelError("You do not have permission to post on the school channel. The Headteacher or the office can grant it.")
-    verdict = verdict if verdict is not None else run_judge(school, text)
+    verdict = verdict if verdict is not None else run_judge(school, text, author=author, staff=True)
     post = Post(school=school, author=author, author_label=label(author), audience=audience, group=group if audience != "school" else "",
                 text=text, original_text=text, image_alt=image_alt, verdict=verdict)
     if image is not None:
@@ -185,7 +211,7 @@ def submit_comment(post: Post, *, author, text: str, verdict: dict | None = None
     restriction = active_restriction(school, author)
     if restriction is not None and restriction.kind == Restriction.Kind.NO_COMMENT:
         raise ChannelError(f"You cannot comment on the school channel until {restriction.ends_on:%-d %B %Y}. Reason: {restriction.reason}")
-    verdict = verdict if verdict is not None else run_judge(school, text)
+    verdict = verdict if verdict is not None else run_judge(school, text, author=author)
     comment = Comment.objects.create(post=post, school=school, author=author, author_label=label(author), text=text, original_text=text, verdict=verdict)
     _queue(school, kind=ReviewItem.Kind.COMMENT, author=author, text=text, verdict=verdict, comment=comment)
     record("channel.comment.submit", actor=author, school=school, target=comment,
@@ -208,7 +234,7 @@ def resubmit(target, *, author, text: str, verdict: dict | None = None):
         restriction = active_restriction(school, author)
         if restriction is not None and restriction.kind == Restriction.Kind.NO_COMMENT:
             raise ChannelError(f"You cannot comment on the school channel until {restriction.ends_on:%-d %B %Y}.")
-    verdict = verdict if verdict is not None else run_judge(school, text)
+    verdict = verdict if verdict is not None else run_judge(school, text, author=author, staff=isinstance(target, Post))
     target.text, target.verdict, target.status = text, verdict, model.Status.PENDING
     target.save(update_fields=["text", "verdict", "status"])
     kind = ReviewItem.Kind.COMMENT if isinstance(target, Comment) else ReviewItem.Kind.POST
@@ -491,13 +517,7 @@ def author_histories(school, user_ids) -> dict[int, dict]:
 
 
 def open_cases(school, user_ids) -> list:
-    """The authors' open cases, once the cases app provides them (empty until then)."""
-    try:
-        from schoolgate.cases.models import Case
-    except ImportError:
-        return []
-    fields = {f.name for f in Case._meta.get_fields()}
-    if not {"school", "parent_user", "status"} <= fields:
-        return []
-    open_values = [v for v in ("open", "opened", "active", "in_progress") if v in {c[0] for c in Case._meta.get_field("status").choices or ()}] or ["open"]
-    return list(Case.objects.filter(school=school, parent_user_id__in=list(user_ids), status__in=open_values))
+    """The authors' open cases (imported here: the cases app builds on the channel, not the reverse)."""
+    from schoolgate.cases.models import Case
+
+    return list(Case.objects.filter(school=school, parent_user_id__in=list(user_ids), status=Case.Status.OPEN))

@@ -19,6 +19,8 @@ from .forms import CheckForm, CommentForm, ConcernForm, DecisionForm, PostForm, 
 from .models import Comment, Concern, Notification, Post, Restriction, ReviewItem, marks, visible_posts
 from .services import ChannelError
 
+# The judge's categories that match a case assessment flag of the same meaning.
+CATEGORY_ASSESSMENTS = {"allegation": "defamatory", "harassment": "harassment", "hate": "racial", "obscene": "grossly_obscene", "threat": "threatens_violence"}
 POSTER_GRANTERS = frozenset({Role.HEADTEACHER, Role.OFFICE})
 QUEUE_PAGE = 50
 
@@ -168,7 +170,7 @@ def check(request):
     if not form.is_valid():
         return render(request, "channel/_check.html", {"error": "This is too long: comments can be up to 2,000 characters."}, status=400)
     text = form.cleaned_data["text"].strip()
-    verdict = services.run_judge(request.school, text) if text else None
+    verdict = services.run_judge(request.school, text, author=request.user) if text else None
     summary, seen = [], set()
     for f in (verdict or {}).get("findings", []):
         if (f["category"], f.get("clause")) not in seen:
@@ -312,18 +314,28 @@ def open_case(request, pk):
         messages.error(request, "A case can be opened from a rejected item.")
         return redirect("channel:item", slug=school.slug, pk=entry.pk)
     try:
+        from schoolgate.cases.models import ASSESSMENTS
+        from schoolgate.cases.services import CaseError
         from schoolgate.cases.services import open_case as cases_open_case
     except ImportError:
         messages.error(request, "Cases are not available yet on this installation.")
         return redirect("channel:item", slug=school.slug, pk=entry.pk)
     categories = sorted({f["category"] for f in entry.findings})
+    # It was written on the school's own forum; the judge's categories suggest the case's other flags.
+    assessments = ["on_school_forum"] + [CATEGORY_ASSESSMENTS[c] for c in categories if c in CATEGORY_ASSESSMENTS]
     when = timezone.localtime(entry.created_at).strftime("%-d %B %Y %H:%M")
-    case = cases_open_case(
-        school, opened_by=request.user,
-        concern=f"{entry.get_kind_display()} rejected on the school channel ({entry.reason_clause or entry.reason_text or 'no reason given'})",
-        parent_user=entry.author, parent_name=entry.author_label, source="review_queue", evidence_text=entry.text,
-        evidence_label=f"{entry.get_kind_display()} submitted to the school channel on {when}", assessments=tuple(categories),
-    )
+    reason = entry.reason_clause or entry.reason_text or "no reason given"
+    try:
+        case = cases_open_case(
+            school, opened_by=request.user,
+            concern=f"{entry.get_kind_display()} rejected on the school channel ({reason}). Judge's categories: {', '.join(categories) or 'none'}.",
+            parent_user=entry.author, parent_name=entry.author_label, source="review_queue", evidence_text=entry.text,
+            evidence_label=f"{entry.get_kind_display()} submitted to the school channel on {when}",
+            assessments=tuple(a for a in dict.fromkeys(assessments) if a in ASSESSMENTS),
+        )
+    except CaseError as exc:
+        messages.error(request, f"The case was not opened: {exc}")
+        return redirect("channel:item", slug=school.slug, pk=entry.pk)
     messages.success(request, "Case opened with the rejected text as evidence.")
     return redirect("cases:detail", school.slug, case.pk)
 
