@@ -29,6 +29,8 @@ ADDRESS_RE = re.compile(
     r"\b(?:(?:flat|apartment|apt)\s+\d+[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+"
     r"(?:[A-Z][a-z'’]+\s+){1,3}(?:" + STREET_TYPES + r")\b\.?"
 )
+_DIGIT_RE = re.compile(r"\d")
+_ANY_DIGIT_RE = re.compile(r"\d")
 _POSTCODE_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,2}\d[A-Za-z\d]?\s*\d[A-Za-z]{2}(?![A-Za-z0-9])")
 _OWN_RE = re.compile(r"\b(?:i|we|my|me|mine|i'm|we're|our|us)\b", re.IGNORECASE)
 _OTHER_RE = re.compile(
@@ -78,7 +80,7 @@ def contact_details(text: str, people: list[tuple[int, int]] = ()) -> list[Hit]:
     if "@" in text:
         for m in EMAIL_RE.finditer(text):
             hits.append(Hit("email", m.start(), m.end(), _ownership(text, m.start(), m.end(), people)))
-    digits = sum(ch.isdigit() for ch in text)
+    digits = len(_DIGIT_RE.findall(text)) if _ANY_DIGIT_RE.search(text) else 0
     if digits >= 7:
         import phonenumbers
 
