@@ -46,6 +46,15 @@ class AlreadyDecided(ChannelError):
         )
 
 
+def _mail(subject, body, from_email, to) -> None:
+    # Sent after the commit: the decision is already saved, so a mail relay failing must not undo it or
+    # turn the moderator's page into an error; the in-app notification still reaches the author.
+    try:
+        send_mail(subject, body, from_email, to)
+    except Exception:  # noqa: BLE001 - any relay error
+        log.exception("channel e-mail to %s failed", to)
+
+
 def label(user) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
@@ -356,7 +365,7 @@ def _notify_decision(item: ReviewItem, target, clause_text: str, request) -> Not
             body += ["", "What you can do instead: " + instead]
         body += ["", link, "", f"{school.name}"]
         subject = f"{school.name}: {title.lower()}"
-        transaction.on_commit(lambda: send_mail(subject, "\n".join(body), settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
+        transaction.on_commit(lambda: _mail(subject, "\n".join(body), settings.DEFAULT_FROM_EMAIL, [email]))
     return note
 
 
@@ -387,10 +396,10 @@ def restrict(school, *, user, kind: str, reason: str, ends_on: dt.date, actor) -
             url=reverse("channel:home", args=[school.slug]),
         )
         if user.email:
-            transaction.on_commit(lambda: send_mail(
+            transaction.on_commit(lambda: _mail(
                 f"{school.name}: your use of the school channel is restricted",
                 f"Dear {restriction.user_label},\n\n{restriction.get_kind_display()} until {ends_on:%-d %B %Y}.\nReason: {restriction.reason}\n\n{school.name}",
-                settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True))
+                settings.DEFAULT_FROM_EMAIL, [user.email]))
     return restriction
 
 
@@ -463,10 +472,10 @@ def send_concern(school, *, author, to: str, subject: str, text: str, child: Per
         Notification.objects.create(school=school, user=user, title="A private concern from a parent/carer", text=f"{concern.author_label}: {subject}", url=url)
         if user.email:
             email = user.email
-            transaction.on_commit(lambda email=email: send_mail(
+            transaction.on_commit(lambda email=email: _mail(
                 f"{school.name}: a private concern from a parent/carer",
                 f"{concern.author_label} sent a private concern ({concern.get_to_display()}): {subject}\n\nRead it in Schoolgate: {url}",
-                settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
+                settings.DEFAULT_FROM_EMAIL, [email]))
     return concern
 
 
@@ -483,8 +492,8 @@ def respond_concern(concern: Concern, *, actor, response: str) -> Concern:
                                     text=response, url=reverse("channel:concern", args=[concern.school.slug, concern.pk]))
         if concern.author.email:
             email = concern.author.email
-            transaction.on_commit(lambda: send_mail(f"{concern.school.name}: a reply to your concern", response,
-                                                    settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
+            transaction.on_commit(lambda: _mail(f"{concern.school.name}: a reply to your concern", response,
+                                                    settings.DEFAULT_FROM_EMAIL, [email]))
     return concern
 
 
