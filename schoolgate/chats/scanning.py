@@ -38,18 +38,22 @@ def batches(messages: Iterable[Message], size: int = BATCH_SIZE) -> Iterator[tup
         yield number, list(group)
 
 
-def _analyse_batch(texts, policy, roster):
+def _analyse_batch(texts, policy, roster, authors=None):
     from schoolgate.judge import analyse_batch  # loading the judge's models is not free: on first use
 
-    return analyse_batch(texts, policy, roster)
+    return analyse_batch(texts, policy, roster, authors=authors)
 
 
-def judge_messages(messages: list[Message], policy: PolicyView, roster: Roster) -> dict[int, list[Breach]]:
-    """message index -> its breaches (only messages with at least one)."""
+def judge_messages(messages: list[Message], policy: PolicyView, roster: Roster, author_of=None) -> dict[int, list[Breach]]:
+    """message index -> its breaches (only messages with at least one).
+
+    author_of(name) -> judge Person or None: the author as the roster knows them (a parent writing about
+    their own child is not naming someone else's child)."""
     judged = [m for m in messages if m.kind == TEXT and m.text.strip()]
     if not judged:
         return {}
-    verdicts = _analyse_batch([m.text for m in judged], policy, roster)
+    authors = [author_of(m.author) if (author_of and m.author) else None for m in judged]
+    verdicts = _analyse_batch([m.text for m in judged], policy, roster, authors)
     out: dict[int, list[Breach]] = {}
     for message, verdict in zip(judged, verdicts):
         found = _breaches(message, verdict.findings)
@@ -95,6 +99,16 @@ def normalise_phone(value: str) -> str | None:
 
 def author_key(author: str) -> str:
     return normalise_phone(author) or normalise_name(author)
+
+
+def roster_author_lookup(roster: Roster):
+    """author name/phone -> the roster's parent/staff Person, for the judge's `authors` (CLI with --roster)."""
+    index = {}
+    for person in roster.people:
+        if person.role in ("parent", "staff", "governor"):
+            for value in (person.name, *person.aliases):
+                index.setdefault(author_key(value), person)
+    return lambda author: index.get(author_key(author))
 
 
 class Progress:

@@ -172,6 +172,10 @@ def _run(scan: ChatScan, after_batch) -> ChatScan:
         record("chats.scan_resumed", school=scan.school, target=scan,
                summary=f"Scan resumed after {resumed_at} committed batch(es) ({scan.messages_done:,} messages)")
     matcher = ParentMatcher(scan.school)
+
+    def judge_author(name):
+        person = matcher(name)
+        return person.as_judge_person() if person is not None else None
     participants = {p.name: p for p in scan.participants.all()}
     next_number = max([p.number or 0 for p in participants.values()], default=0) + 1
     messages, info = _open(scan)
@@ -180,7 +184,7 @@ def _run(scan: ChatScan, after_batch) -> ChatScan:
         if number < scan.batches_done:
             # Committed before the worker died; the participants' counts for it are committed too.
             continue
-        found = scanning.judge_messages(batch, policy, roster)
+        found = scanning.judge_messages(batch, policy, roster, author_of=judge_author)
         with transaction.atomic():
             # Rows already committed for this batch (a replayed batch): counted once, never twice.
             existing = set(scan.messages.filter(index__gte=batch[0].index, index__lte=batch[-1].index).values_list("index", flat=True))

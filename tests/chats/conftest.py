@@ -20,7 +20,7 @@ RULES = [
 ]
 
 
-def fake_analyse_batch(texts, policy, roster):
+def fake_analyse_batch(texts, policy, roster, authors=None):
     verdicts = []
     for text in texts:
         findings = []
@@ -36,7 +36,7 @@ def fake_analyse_batch(texts, policy, roster):
 def fake_judge(monkeypatch):
     calls = []
 
-    def judge(texts, policy, roster):
+    def judge(texts, policy, roster, authors=None):
         calls.append(list(texts))
         return fake_analyse_batch(texts, policy, roster)
 

@@ -132,7 +132,7 @@ def test_resume_button_for_a_failed_scan(scanned, login):
 
 
 def test_judge_failure_marks_the_scan_failed_not_a_500(stokes, monkeypatch, upload, chat_file):
-    def broken(texts, policy, roster):
+    def broken(texts, policy, roster, authors=None):
         raise RuntimeError("model file missing")
 
     monkeypatch.setattr("schoolgate.chats.scanning._analyse_batch", broken)

@@ -69,9 +69,10 @@ class Command(BaseCommand):
         want_next: set[int] = set()
         keep_context = opts["format"] == "pdf"
         daily: dict[str, list[int]] = {}
+        author_of = scanning.roster_author_lookup(roster)
         per_author: dict[str, int] = {}
         for _, batch in scanning.batches(messages, max(1, opts["batch"])):
-            found = scanning.judge_messages(batch, policy, roster)
+            found = scanning.judge_messages(batch, policy, roster, author_of=author_of)
             for m in batch:
                 day = m.timestamp.date().isoformat()
                 pair = daily.setdefault(day, [0, 0])
