@@ -241,10 +241,12 @@ def set_assessments(case, *, assessments, actor, reason: str = "") -> Case:
     unknown = [a for a in assessments if a not in ASSESSMENTS]
     if unknown:
         raise CaseError(f"Unknown assessment: {', '.join(unknown)}.")
+    given = case
     with transaction.atomic():
         case = _lock(case)
         _require_open(case)
         new = sorted(set(assessments))
+        given.assessments = new
         if new == case.assessments:
             return case
         old = case.assessments
@@ -294,14 +296,16 @@ def close_case(case, *, outcome: str, actor) -> Case:
     outcome = (outcome or "").strip()
     if not outcome:
         raise CaseError("Closing a case needs an outcome: say how it ended.")
+    given = case
     with transaction.atomic():
         case = _lock(case)
         _require_open(case)
-        case.status = Case.Status.CLOSED
+        case.status = given.status = Case.Status.CLOSED
         case.outcome = outcome[:MAX_TEXT]
         case.closed_by = actor
         case.closed_at = timezone.now()
         case.save(update_fields=["status", "outcome", "closed_by", "closed_at"])
+        given.outcome, given.closed_by, given.closed_at = case.outcome, case.closed_by, case.closed_at
         CaseEvent.objects.create(case=case, kind="closed", text=f"Case closed: {outcome}", by=actor, by_label=_label(actor))
         Deadline.objects.filter(case=case, met_at__isnull=True).update(met_at=case.closed_at, met_note="Case closed")
         record("case.close", actor=actor, school=case.school, target=case, summary=f"Closed {case.reference}", purge_due=case.purge_due_on())
@@ -447,8 +451,6 @@ def schedule_reminder(deadline_id: int):
 
 def send_due_reminder(deadline_id: int) -> bool:
     """Remind the case's staff of a deadline that has passed unmet; once only. True when sent."""
-    from django.core.mail import send_mail
-
     with transaction.atomic():
         deadline = Deadline.objects.select_for_update().select_related("case__school").filter(pk=deadline_id).first()
         if deadline is None or deadline.met_at is not None or deadline.reminded_at is not None:
@@ -466,8 +468,17 @@ def send_due_reminder(deadline_id: int) -> bool:
             subject = f"{case.reference}: {deadline.get_kind_display().lower()} has passed"
             body = (f"{deadline.get_kind_display()} {timezone.localtime(deadline.due_at):%d %B %Y} on case {case.reference} "
                     f"({case.subject_name}) has passed. Open the case in Schoolgate to record what happened and the next step.")
-            transaction.on_commit(lambda: send_mail(subject, body, None, sorted(emails), fail_silently=True))
+            transaction.on_commit(lambda: _mail(subject, body, sorted(emails)))
         return True
+
+
+def _mail(subject, body, to):
+    from django.core.mail import send_mail
+
+    try:
+        send_mail(subject, body, None, to)
+    except Exception as exc:  # a mail relay being down must not undo the reminder record
+        log.warning("case reminder e-mail failed: %s", exc)
 
 
 def meet_deadline(deadline: Deadline, *, actor, note: str = "") -> Deadline:
