@@ -93,11 +93,15 @@ class ConcernForm(forms.Form):
         self.fields["to"].choices = channels_for(school)
         self.children = {str(c.pk): c for c in children}
         self.fields["child"].choices = [("", "—")] + [(str(c.pk), f"{c.name} ({c.group})") for c in children]
+        if Concern.To.CLASS_TEACHER not in dict(self.fields["to"].choices) or not children:
+            del self.fields["child"]
 
     def clean(self):
         data = super().clean()
         if data.get("to") == Concern.To.CLASS_TEACHER and not data.get("child"):
-            if len(self.children) == 1:
+            if not self.children:
+                self.add_error("to", "The class teacher is chosen through your child; choose the Headteacher instead.")
+            elif len(self.children) == 1:
                 data["child"] = next(iter(self.children))
             else:
                 self.add_error("child", "Choose which child, so it reaches the right class teacher.")
