@@ -20,12 +20,21 @@ def _spans(findings) -> list[tuple[int, int, str, bool]]:
     return sorted(spans)
 
 
+def _narrowest_first(spans):
+    """Keep the most precise spans: a sentence-wide finding must not swallow the words inside it."""
+    picked: list[tuple[int, int, str, bool]] = []
+    for span in sorted(spans, key=lambda s: (s[1] - s[0], s[0])):
+        if all(span[1] <= p[0] or span[0] >= p[1] for p in picked):
+            picked.append(span)
+    return sorted(picked)
+
+
 @register.simple_tag
 def highlight(text: str, findings) -> str:
-    """The text, HTML-escaped, with each finding's span wrapped in <mark> (overlaps merged)."""
+    """The text, HTML-escaped, with the findings' words wrapped in <mark> (narrowest spans win)."""
     text = text or ""
     out, pos = [], 0
-    for start, end, category, breach in _spans(findings):
+    for start, end, category, breach in _narrowest_first(_spans(findings)):
         start, end = max(start, pos), min(end, len(text))
         if start >= end:
             continue
