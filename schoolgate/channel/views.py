@@ -300,7 +300,7 @@ def decide(request, pk):
 
 
 def _item_page(request, entry, form, status):
-    entry.history = request.school and services.author_histories(request.school, [entry.author_id]).get(entry.author_id, {})
+    entry.history = services.author_histories(request.school, [entry.author_id]).get(entry.author_id, {})
     earlier = ReviewItem.objects.filter(school=request.school, author_id=entry.author_id).exclude(pk=entry.pk).order_by("-created_at")[:10] if entry.author_id else []
     return render(request, "channel/item.html", {"item": entry, "earlier": earlier, "clauses": _clauses(request.school), "form": form}, status=status)
 

@@ -142,3 +142,19 @@ def test_rephrase_round_trip(post, login, client_for):
     assert ReviewItem.objects.filter(comment=comment).count() == 2
     assert parent.post(url, {"text": "again"}).status_code == 302  # not waiting any more: nothing changes
     assert ReviewItem.objects.filter(comment=comment).count() == 2
+
+
+def test_comment_form_runs_the_judge_as_the_parent_types(post, login):
+    body = login("parent@stokes-wood.demo").get(f"/stokes-wood/channel/posts/{post.pk}/").content.decode()
+    assert 'hx-trigger="keyup changed delay:500ms"' in body and 'hx-post="/stokes-wood/channel/check/"' in body
+
+
+def test_everything_is_in_the_audit_chain(post, login, client_for):
+    from schoolgate.audit.models import verify
+
+    login("parent@stokes-wood.demo").post(comment_url(post), {"text": STORY})
+    item = ReviewItem.objects.get()
+    client_for("office@stokes-wood.demo").post(f"/stokes-wood/queue/{item.pk}/decide/", {"action": "reject", "version": item.version, "reason_text": "No."})
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"channel.post.submit", "channel.comment.submit", "channel.review.reject"} <= actions
+    assert verify().ok
