@@ -59,9 +59,25 @@ def _user_label(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def for_cases(cases, *, include_private: bool) -> list[dict]:
+def channel_restrictions(school, user) -> list[dict]:
+    """Restrictions on the school channel for this parent, whether or not a case letter applied them."""
+    if user is None:
+        return []
+    try:
+        from schoolgate.channel.models import Restriction
+    except ImportError:
+        return []
+    out = []
+    for r in Restriction.objects.filter(school=school, user=user):
+        out.append(_entry(None, r.created_at, "restriction", f"Channel restriction: {r.get_kind_display()} until {r.ends_on:%d %b %Y}", r.reason, r.created_by_label))
+    return out
+
+
+def for_cases(cases, *, include_private: bool, school=None, user=None) -> list[dict]:
     out = []
     for case in cases:
         out.extend(for_case(case, include_private=include_private))
+    if school is not None:
+        out.extend(channel_restrictions(school, user))
     out.sort(key=lambda e: (e["at"], _ORDER.get(e["kind"], 5)))
     return out

@@ -406,7 +406,7 @@ def parent_chronology(request, person_pk):
     cases = list(_parent_cases(request, person))
     if not cases:
         raise Http404("No cases you can see about this parent/carer")
-    entries = chron.for_cases(cases, include_private=True)
+    entries = chron.for_cases(cases, include_private=True, school=request.school, user=person.user)
     with transaction.atomic():
         for case in cases:
             _viewed(request, case, "parent_chronology", person=person.pk)

@@ -151,7 +151,11 @@ def test_chronology_per_case_and_per_parent(stokes, open_for, login):
     page = client.get(reverse("cases:chronology", args=[SW, first.pk])).content.decode()
     for words in ("Case opened", "Evidence E", "Finding on", "Letter sent", "Step 1 done", "Private staff note", "Private thought"):
         assert words in page
+    from schoolgate.channel.services import restrict
+
+    restrict(stokes, user=first.parent_user, kind="hold", reason="Comments held while we talk", ends_on=timezone.localdate() + dt.timedelta(days=10), actor=first.opened_by)
     parent = client.get(reverse("cases:parent", args=[SW, first.parent.pk])).content.decode()
     assert first.reference in parent and second.reference in parent
+    assert "Channel restriction" in parent and "Comments held while we talk" in parent
     pdf = client.get(reverse("cases:parent", args=[SW, first.parent.pk]) + "?format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
