@@ -52,6 +52,15 @@ DEMO = {
 
 
 def build(stdout=None) -> None:
+    # The demo's notices stay in-app: nothing is e-mailed to the demo addresses (console noise on `run`).
+    mail, services._mail = services._mail, lambda *args, **kwargs: None
+    try:
+        _build(stdout)
+    finally:
+        services._mail = mail
+
+
+def _build(stdout) -> None:
     User = get_user_model()
     users = lambda email: User.objects.get(username=email)  # noqa: E731
     for slug, demo in DEMO.items():
