@@ -87,6 +87,10 @@ def detail(request, pk):
 def progress(request, pk):
     """The progress bar, polled by htmx every second while the scan runs; a finished scan reloads the page."""
     scan = _scan(request, pk)
+    if scan.is_stalled and services.resume_scan(scan, actor=request.user):
+        # No batch saved for minutes: the worker died or restarted. Queue it again; it resumes after the
+        # last saved batch (the daily job does the same for scans nobody is watching).
+        scan.refresh_from_db()
     response = render(request, "chats/_progress.html", {"scan": scan})
     if not scan.is_active and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"

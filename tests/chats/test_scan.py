@@ -140,3 +140,32 @@ def test_judge_failure_marks_the_scan_failed_not_a_500(stokes, monkeypatch, uplo
     assert response.status_code == 302
     scan = ChatScan.objects.get()
     assert scan.status == "failed" and "resumed" in scan.error
+
+
+def test_watching_a_stalled_scan_resumes_it(stokes, fake_judge, upload, settings, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    upload(_big_chat(20), name="WhatsApp Chat with Class 4.txt")
+    scan = ChatScan.objects.get()
+    ChatScan.objects.filter(pk=scan.pk).update(batch_size=5)
+
+    def die(number):
+        raise WorkerKilled
+
+    with pytest.raises(WorkerKilled):
+        services.run_scan(scan.pk, after_batch=die)
+    client = login("head@stokes-wood.demo")
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    client.get(f"/stokes-wood/chats/{scan.pk}/progress/", HTTP_HX_REQUEST="true")
+    scan.refresh_from_db()
+    assert scan.status == "running"  # not stalled yet: a slow batch is not a dead worker
+    ChatScan.objects.filter(pk=scan.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=6))
+    frag = client.get(f"/stokes-wood/chats/{scan.pk}/progress/", HTTP_HX_REQUEST="true")
+    scan.refresh_from_db()
+    assert scan.status == "done" and frag["HX-Refresh"] == "true"
+    from schoolgate.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="chats.scan_resumed").exists()
