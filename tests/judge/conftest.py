@@ -1,4 +1,4 @@
-"""Fixtures for the judge's tests: both packaged seed policies, an inline roster, toxicity availability.
+"""Fixtures for the judge's tests: both packaged seed policies and an inline roster.
 
 Pure Python; nothing here reads ../shared.
 """
@@ -36,31 +36,3 @@ def sw() -> PolicyView:
 @pytest.fixture(scope="session")
 def hh() -> PolicyView:
     return load_policy_view("high-hesket")
-
-
-def _real_toxicity_available() -> bool:
-    try:
-        from schoolgate.judge.toxicity import ToxicityModel
-
-        ToxicityModel.load()
-        return True
-    except Exception:
-        return False
-
-
-TOXICITY = _real_toxicity_available()
-needs_toxicity = pytest.mark.skipif(not TOXICITY, reason="toxicity model unavailable")
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _toxicity():
-    """Use the real toxicity model when it exists; otherwise the labelled NullToxicity stand-in, so the
-    judge's own categories are still tested (tests that need toxicity are skipped then)."""
-    import schoolgate.judge as judge
-
-    if not TOXICITY:
-        judge.set_toxicity_model(judge.NullToxicity())
-    yield
-    if not TOXICITY:
-        judge.set_toxicity_model(None)
-

@@ -6,10 +6,7 @@ import pytest
 
 from schoolgate.judge import analyse, analyse_batch
 
-from conftest import needs_toxicity  # noqa: E402  (tests/judge is on sys.path under rootdir conftest)
 
-
-@needs_toxicity
 def test_mr_hughes_useless_teacher(sw, hh, roster):
     text = "Mr Hughes is a useless teacher and everyone knows it"
     for policy in (sw, hh):
@@ -22,7 +19,6 @@ def test_mr_hughes_useless_teacher(sw, hh, roster):
             assert text[f.start:f.end] == f.quote and f.breach
 
 
-@needs_toxicity
 @pytest.mark.parametrize("text", [
     "we'll kill it at sports day",
     "Dick Whittington panto tickets are on sale now",
