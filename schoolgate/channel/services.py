@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from schoolgate.audit.models import record
 from schoolgate.judge.types import CHANNEL_LABELS
-from schoolgate.policies.judging import NoPolicy, judge_text, policy_view_for, verdict_record
+from schoolgate.policies.judging import NoPolicy, judge_text, verdict_record
 from schoolgate.schools.models import MODERATORS, Membership, Person, Role
 
 from .models import REJECTION_WINDOW_DAYS, Comment, Concern, Notification, Post, Restriction, ReviewItem, category_label
@@ -68,12 +68,7 @@ def run_judge(school, text: str, *, author=None, staff: bool = False) -> dict:
     `author` (a user) lets the judge recognise a parent's own child; `staff` marks a post written by the
     school itself, where "speaking for the school" is what the post is for, not a breach."""
     try:
-        if author is None:
-            verdict = judge_text(school, text)
-        else:
-            from schoolgate.judge import analyse
-
-            verdict = analyse(text, policy_view_for(school), school.roster(), author=_roster_person(school, author))
+        verdict = judge_text(school, text, author=_roster_person(school, author) if author is not None else None)
     except NoPolicy as exc:
         return _unavailable(str(exc))
     except ImportError:

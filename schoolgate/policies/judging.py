@@ -5,7 +5,7 @@ Apps never re-implement detection; they call `judge_text` and store or show the 
 
 from __future__ import annotations
 
-from schoolgate.judge.types import PolicyView, Roster, Verdict
+from schoolgate.judge.types import Person, PolicyView, Roster, Verdict
 
 
 class NoPolicy(RuntimeError):
@@ -19,10 +19,11 @@ def policy_view_for(school) -> PolicyView:
     return version.policy_view()
 
 
-def judge_text(school, text: str, *, roster: Roster | None = None) -> Verdict:
+def judge_text(school, text: str, *, roster: Roster | None = None, author: Person | None = None) -> Verdict:
+    """`author` (the writer as a roster person) lets the judge tell a parent's own child from another's."""
     from schoolgate.judge import analyse  # imported on first use: loading models is not free
 
-    return analyse(text, policy_view_for(school), roster if roster is not None else school.roster())
+    return analyse(text, policy_view_for(school), roster if roster is not None else school.roster(), author=author)
 
 
 def judge_texts(school, texts: list[str], *, roster: Roster | None = None) -> list[Verdict]:
