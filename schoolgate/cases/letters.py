@@ -17,7 +17,7 @@ from schoolgate.audit.models import record
 
 from . import evidence as ev
 from .models import Deadline, Letter, StepAction
-from .pdf import render_pdf
+from schoolgate.pdf import render_pdf
 from .services import CaseError, _label, _lock, _require_open, _step_row, add_deadline
 
 PARENT_LETTERS = {Letter.Kind.REMOVAL_REQUEST, Letter.Kind.MEETING_INVITATION, Letter.Kind.WARNING, Letter.Kind.RESTRICTION_NOTICE}

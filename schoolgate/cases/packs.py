@@ -13,7 +13,7 @@ from schoolgate.audit.models import AuditEntry
 
 from . import chronology as chron
 from .models import Case
-from .pdf import render_pdf
+from schoolgate.pdf import render_pdf
 
 
 def custody(case) -> list[dict]:

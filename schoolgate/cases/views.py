@@ -385,7 +385,7 @@ def chronology(request, pk):
     case = _case(request, pk)
     entries = chron.for_case(case, include_private=True)
     if request.GET.get("format") == "pdf":
-        from .pdf import render_pdf
+        from schoolgate.pdf import render_pdf
 
         pdf = render_pdf("cases/chronology_pdf.html", {"school": case.school, "title": f"{case.reference}: chronology", "cases": [case], "entries": entries})
         _viewed(request, case, "chronology_pdf")
@@ -411,7 +411,7 @@ def parent_chronology(request, person_pk):
         for case in cases:
             _viewed(request, case, "parent_chronology", person=person.pk)
     if request.GET.get("format") == "pdf":
-        from .pdf import render_pdf
+        from schoolgate.pdf import render_pdf
 
         pdf = render_pdf("cases/chronology_pdf.html", {"school": request.school, "title": f"Chronology: {person.name}", "cases": cases, "entries": entries})
         response = HttpResponse(pdf, content_type="application/pdf")

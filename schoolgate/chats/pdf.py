@@ -1,35 +1,10 @@
-"""PDFs for chats (the report, the closure request) through WeasyPrint, with every external fetch refused.
-
-Chat text is the parents' own words and can hold anything, including URLs; the templates escape it, and
-the fetcher below refuses any URL that is not inline data, so rendering never reaches the network or disk.
-"""
+"""PDFs for chats: the report and the request to close a group chat (rendered by `schoolgate.pdf`)."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-
-def _fetcher():
-    from weasyprint.urls import URLFetcher
-
-    class NoExternalFetcher(URLFetcher):
-        refused: list[str] = []
-
-        def fetch(self, url, headers=None):
-            if not url.startswith("data:"):
-                self.refused.append(url)
-                raise ValueError(f"external resources are not fetched: {url[:80]}")
-            return super().fetch(url, headers)
-
-    return NoExternalFetcher()
-
-
-def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf()
+from schoolgate.pdf import render_pdf
 
 
 def report_pdf(report, *, school=None, generated_for: str = "") -> bytes:

@@ -70,17 +70,17 @@ def test_report_pdf_renders_with_clause_and_refuses_external_urls(stokes, fake_j
     chat_file.write_text(text)
     upload(chat_file)
     from schoolgate.chats.models import ChatScan
-    from schoolgate.chats import pdf as pdf_module
+    from schoolgate import pdf as pdf_module
 
     fetched = []
-    real = pdf_module._fetcher
+    real = pdf_module.safe_fetcher
 
     def spy():
         f = real()
         f.refused = fetched
         return f
 
-    monkeypatch.setattr(pdf_module, "_fetcher", spy)
+    monkeypatch.setattr(pdf_module, "safe_fetcher", spy)
     scan = ChatScan.objects.get()
     response = login("head@stokes-wood.demo").get(f"/stokes-wood/chats/{scan.pk}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -95,9 +95,9 @@ def test_report_pdf_renders_with_clause_and_refuses_external_urls(stokes, fake_j
 def test_pdf_fetcher_refuses_everything_but_inline_data():
     import pytest
 
-    from schoolgate.chats.pdf import _fetcher
+    from schoolgate.pdf import safe_fetcher
 
-    f = _fetcher()
+    f = safe_fetcher()
     for url in ("http://example.com/a.png", "https://example.com/a.css", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             f.fetch(url)
