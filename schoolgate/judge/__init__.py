@@ -77,6 +77,8 @@ def _toxicity():
 
 # Sentence-level cue that a named person is the target of a semantic finding.
 _SCHOOL_WORDS = re.compile(r"\b(?:school|head|teacher|staff|governors?|office|class|year \d)\b", re.IGNORECASE)
+# Sentence-level cue that a sensitive fact is about someone ("his mum", "the new boy").
+_ABOUT_SOMEONE = re.compile(r"\b(?:his|her|their|boy|girl|family|mum|dad|kids?|child)\b", re.IGNORECASE)
 
 
 def analyse(text: str, policy: PolicyView, roster: Roster | None = None, *, author: Person | None = None) -> Verdict:
@@ -170,19 +172,20 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
     # 4. Meaning, sentence by sentence.
     for s, e, sc in sents:
         who = person_in(s, e)
+        probs = sc.probs.tolist()
         for k, cat in enumerate(SEMANTIC):
-            p = float(sc.probs[k])
+            p = probs[k]
             if cat == "sensitive":
-                cues = conf.sensitive_cues(text[s:e])
+                cues = conf.SENSITIVE_CUE_RE.search(text, s, e) is not None
                 # A sensitive fact needs someone it is about: a named person or a role ("the new boy").
-                if who is None and not re.search(r"\b(?:his|her|their|boy|girl|family|mum|dad|kids?|child)\b", text[s:e], re.I):
+                if who is None and _ABOUT_SOMEONE.search(text[s:e]) is None:
                     p *= 0.5
                 if cues:
                     p = min(1.0, p + 0.1)
                 else:
                     p *= 0.8
                 cat = "confidential"
-            elif cat in ("allegation", "complaint") and who is None and not _SCHOOL_WORDS.search(text[s:e]):
+            elif cat in ("allegation", "complaint") and who is None and not _SCHOOL_WORDS.search(text, s, e):
                 p *= 0.85
             if p > scores[cat]:
                 scores[cat] = p

@@ -45,6 +45,35 @@ def feature_ids(text: str) -> list[int]:
     return [f & (N_FEATURES - 1) for f in feats]
 
 
+_MASK = N_FEATURES - 1
+_LEN_IDS = [zlib.crc32(b"bias:len" + str(k).encode()) & _MASK for k in range(9)]
+_word_ids: dict[str, int] = {}
+_pair_ids: dict[tuple[str, str], int] = {}
+_ID_CACHE_LIMIT = 100_000
+
+
+def _feature_ids_cached(text: str) -> list[int]:
+    """`feature_ids(text)`, with each word's and word pair's hash remembered (bounded)."""
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    wget, pget = _word_ids.get, _pair_ids.get
+    feats = []
+    for w in words:
+        f = wget(w)
+        if f is None:
+            f = _word_ids[w] = zlib.crc32(b"w:" + w.encode()) & _MASK
+        feats.append(f)
+    for pair in zip(words, words[1:]):
+        f = pget(pair)
+        if f is None:
+            f = _pair_ids[pair] = zlib.crc32(("b:" + pair[0] + "_" + pair[1]).encode()) & _MASK
+        feats.append(f)
+    feats.append(_LEN_IDS[min(len(words) // 4, 8)])
+    if len(_pair_ids) > _ID_CACHE_LIMIT or len(_word_ids) > _ID_CACHE_LIMIT:
+        _word_ids.clear()
+        _pair_ids.clear()
+    return feats
+
+
 class FastPass:
     def __init__(self, W: np.ndarray, b: np.ndarray):
         self.W = W.astype(np.float32)  # (N_FEATURES, len(SEMANTIC))
@@ -55,7 +84,6 @@ class FastPass:
         out = np.empty((len(texts), len(SEMANTIC)), dtype=np.float32)
         W = self.W
         for i, t in enumerate(texts):
-            ids = feature_ids(t)
-            out[i] = W[ids].sum(axis=0) if ids else 0.0
+            out[i] = W[_feature_ids_cached(t)].sum(axis=0)  # never empty: the length feature is always there
         out += self.b
         return 1.0 / (1.0 + np.exp(-out))

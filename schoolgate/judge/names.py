@@ -84,6 +84,13 @@ UNKNOWN_CHILD_RE = re.compile(
     re.IGNORECASE,
 )
 
+# Necessary conditions of the three patterns above, far cheaper to scan for.
+_TITLE_HINT_RE = re.compile(r"\b(?:Mr|Mrs|Miss|Ms|Mx|Dr|Sir)\b")
+_ROLE_HINT_RE = re.compile(
+    r"(?i:head|teach|\bta|member of staff|staff member|senco|caretaker|dinner lad|supervisor|bursar|"
+    r"business manager|receptionist|secretary|governor|\bdsl|coach|instructor|principal|deputy)")
+_CHILD_HINT_RE = re.compile(r"(?i:\s(?:in|from)\s+(?:year|y\d|reception|nursery|class|my|our|her|his))")
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -113,7 +120,11 @@ class _Entry:
 
 
 def _norm(word: str) -> str:
-    return strip_possessive(word)[0].lower().replace("’", "'")
+    """Lower case, possessive stripped, ’ as ' (same as strip_possessive(word)[0].lower() + the quote)."""
+    low = word.lower()
+    if low.endswith(("'s", "’s")):
+        low = low[:-2]
+    return low.replace("’", "'") if "’" in low else low
 
 
 class NameIndex:
@@ -187,7 +198,7 @@ def find_mentions(text: str, roster: Roster | None = None, author: Person | None
     if blocked:
         toks = [t for t in toks if not any(s <= t.start < e for s, e in blocked)]
         toks = [Token(t.text, t.start, t.end, i) for i, t in enumerate(toks)]
-    starts = sentence_starts(text)
+    starts = _LazyStarts(text)  # only ambiguous or misspelt names need them
     out: list[Mention] = []
     taken: set[int] = set()  # token indices already part of a mention
     if roster is not None and len(roster):
@@ -196,6 +207,21 @@ def find_mentions(text: str, roster: Roster | None = None, author: Person | None
     out.extend(_generic_mentions(text, toks, taken, out))
     out.sort(key=lambda m: m.start)
     return out
+
+
+class _LazyStarts:
+    """`sentence_starts(text)`, computed on the first `in` test."""
+
+    __slots__ = ("text", "_set")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._set: set[int] | None = None
+
+    def __contains__(self, offset: int) -> bool:
+        if self._set is None:
+            self._set = sentence_starts(self.text)
+        return offset in self._set
 
 
 def _school_spans(text: str, school_name: str) -> list[tuple[int, int]]:
@@ -247,8 +273,8 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
     while i < n:
         hit = None
         w0 = toks[i].lower
-        if w0 not in first_words and _norm(w0) not in first_words:
-            if not _is_cap(toks[i]):
+        if w0 not in first_words and ("'" not in w0 and "’" not in w0 or _norm(w0) not in first_words):
+            if not toks[i].text[:1].isupper():
                 i += 1
                 continue
             sizes = range(0)
@@ -398,14 +424,19 @@ def _generic_mentions(text, toks, taken: set[int], found: list[Mention]) -> list
     def free(s: int, e: int) -> bool:
         return all(e <= a or s >= b for a, b in spans)
 
-    for m in TITLE_NAME_RE.finditer(text):
-        if free(m.start(), m.end()):
-            out.append(Mention(m.start(), m.end(), m.group(), "staff", 0.8, "title_unknown"))
-            spans.append((m.start(), m.end()))
-    for m in ROLE_RE.finditer(text):
-        if free(m.start(), m.end()):
-            out.append(Mention(m.start(), m.end(), m.group(), "staff", 0.6, "role"))
-            spans.append((m.start(), m.end()))
+    # Each pattern runs only when its cheap necessary condition (a hint) is in the text.
+    if _TITLE_HINT_RE.search(text) is not None:
+        for m in TITLE_NAME_RE.finditer(text):
+            if free(m.start(), m.end()):
+                out.append(Mention(m.start(), m.end(), m.group(), "staff", 0.8, "title_unknown"))
+                spans.append((m.start(), m.end()))
+    if _ROLE_HINT_RE.search(text) is not None:
+        for m in ROLE_RE.finditer(text):
+            if free(m.start(), m.end()):
+                out.append(Mention(m.start(), m.end(), m.group(), "staff", 0.6, "role"))
+                spans.append((m.start(), m.end()))
+    if _CHILD_HINT_RE.search(text) is None:
+        return out
     for m in UNKNOWN_CHILD_RE.finditer(text):
         name = m.group(1)
         if name.lower() in STOP or name.lower() in NAME_WORDS or not name[0].isupper():

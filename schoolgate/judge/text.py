@@ -7,24 +7,28 @@ Everything works on character offsets into the original text so every finding's 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Words incl. inner apostrophes/hyphens ("Olly's", "o'clock", "Smith-Jones"); both ' and ’.
 WORD_RE = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9]+(?:['’\-][A-Za-zÀ-ÖØ-öø-ÿ0-9]+)*")
+# [^\W_] is exactly str.isalnum() (re's \w is the alphanumerics plus "_").
+_ALNUM_RE = re.compile(r"[^\W_]")
 # A sentence ends at . ! ? or a newline, followed by space/end; "Mr." / "Mrs." are not ends.
 _SENT_END_RE = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bMx)[.!?…]+[\"'”’)]*(?=\s|$)|\n+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
+    """A word and its offsets; `lower` is computed once (the name finder reads it many times)."""
+
     text: str
     start: int
     end: int
     index: int
+    lower: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __post_init__(self) -> None:
+        self.lower = self.text.lower()
 
 
 def tokens(text: str) -> list[Token]:
@@ -48,15 +52,18 @@ def _add(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start and any(ch.isalnum() for ch in text[start:end]):
+    if end > start and _ALNUM_RE.search(text, start, end) is not None:
         out.append((start, end))
+
+
+_CHAT_START_RE = re.compile(r"(?:^|[:\-–•\n])\s*([A-Za-z])")
 
 
 def sentence_starts(text: str) -> set[int]:
     """Offsets at which a sentence begins (so a capital letter there says nothing about a name)."""
     starts = {s for s, _ in sentences(text)}
     # Chat lines like "Sarah: Will is coming" or "- Will you" also start afresh after ':' / '-' / emoji.
-    for m in re.finditer(r"(?:^|[:\-–•\n])\s*([A-Za-z])", text):
+    for m in _CHAT_START_RE.finditer(text):
         starts.add(m.start(1))
     return starts
 
