@@ -12,6 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = "Judge JSON lines ({\"id\", \"text\"}) from stdin against a school's policy; write one verdict per line to stdout."
+    # A JSON-lines filter: Django's system checks (URL conf, admin, forms: about 0.3 s of start-up) say
+    # nothing about judging text, and `ensure_database()` below looks after migrations itself.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--school", required=True, help="the school's slug, e.g. stokes-wood")
