@@ -10,7 +10,7 @@ examples overlap the validation sentences and would flatter the numbers). The sa
 judged with the gate off (every sentence embedded) to show what the fast first pass costs in recall.
 Names: a generated set of roster mentions and name traps. Toxicity: `bench/judge_toxicity.py`'s
 `evaluate()` when present (OLID macro-F1 next to alt-profanity-check, span F1).
-Speed: messages/s of `analyse_batch` (batches of 64, as the CLI streams) on 20k generated school chat
+Speed: messages/s of `analyse_batch` (batches of 64; the CLI streams 256) on 20k generated school chat
 messages, with the embedding cache off (the honest number: real chats repeat little) and on, also per
 CPU-second of the process (steady when other work shares the 2 cores); p50/p99 of single `analyse()`
 calls, cache off and on; and CLI start-up (`schoolgate analyse` on one line).
