@@ -34,6 +34,8 @@ _CACHE_LIMIT = 200_000
 
 # Characters allowed between two selected tokens for them to merge into one span.
 _JOIN_RE = re.compile(r"[\s\-'’]*")
+# Punctuation that ends a clause: a threat phrase does not run across it.
+_CLAUSE_RE = re.compile(r"[.,;:!?\n]")
 
 
 def normalise(token: str) -> str:
@@ -75,6 +77,19 @@ def doc_feature_strings(text: str) -> list[str]:
     return out
 
 
+class _Tok:
+    """What the models need of one distinct token, computed once and cached."""
+
+    __slots__ = ("norm", "wid", "cids", "own", "span")
+
+    def __init__(self, norm: str, wid: int, cids: tuple[int, ...]):
+        self.norm = norm
+        self.wid = wid
+        self.cids = cids
+        self.own: tuple[int, ...] = tuple(sorted(set(cids) | ({wid} if wid >= 0 else set())))
+        self.span = None  # (word contribution, char contribution, token-model sum), filled lazily
+
+
 class Featurizer:
     """Maps texts to the L2-normalised TF-IDF feature rows the linear models were trained on.
 
@@ -87,10 +102,9 @@ class Featurizer:
         self.idf = idf.astype(np.float32)
         self.n_word = n_word
         self.n_features = len(idf)
-        self._token_cache: dict[str, tuple[str, int, tuple[int, ...]]] = {}
-        self._lock = threading.Lock()
+        self._token_cache: dict[str, _Tok] = {}
 
-    def _token(self, raw: str) -> tuple[str, int, tuple[int, ...]]:
+    def token(self, raw: str) -> _Tok:
         hit = self._token_cache.get(raw)
         if hit is not None:
             return hit
@@ -98,9 +112,9 @@ class Featurizer:
         get = self.vocab.get
         wid = get(word_feature(norm), -1)
         cids = tuple(i for i in map(get, char_grams(norm)) if i is not None)
-        hit = (norm, wid, cids)
+        hit = _Tok(norm, wid, cids)
         if len(self._token_cache) > _CACHE_LIMIT:
-            self._token_cache.clear()
+            self._token_cache = {}
         self._token_cache[raw] = hit
         return hit
 
@@ -109,18 +123,19 @@ class Featurizer:
         ids: list[int] = []
         prev = None
         for m in _WORD_RE.finditer(text):
-            norm, wid, cids = self._token(m.group())
-            if wid >= 0:
-                ids.append(wid)
-            ids.extend(cids)
+            tok = self.token(m.group())
+            if tok.wid >= 0:
+                ids.append(tok.wid)
+            ids.extend(tok.cids)
             if prev is not None:
-                bid = get(bigram_feature(prev, norm))
+                bid = get(bigram_feature(prev, tok.norm))
                 if bid is not None:
                     ids.append(bid)
-            prev = norm
+            prev = tok.norm
         return ids
 
-    def transform(self, texts: list[str]) -> sparse.csr_matrix:
+    def transform(self, texts: list[str], with_norms: bool = False):
+        """CSR rows for `texts`; with_norms also returns each row's (word, char) block norms."""
         lengths = np.empty(len(texts), dtype=np.int64)
         all_ids: list[int] = []
         for i, text in enumerate(texts):
@@ -129,7 +144,8 @@ class Featurizer:
             all_ids.extend(ids)
         n_docs = len(texts)
         if not all_ids:
-            return sparse.csr_matrix((n_docs, self.n_features), dtype=np.float32)
+            X = sparse.csr_matrix((n_docs, self.n_features), dtype=np.float32)
+            return (X, np.ones((n_docs, 2))) if with_norms else X
         ids = np.asarray(all_ids, dtype=np.int64)
         docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         keys, counts = np.unique(docs * self.n_features + ids, return_counts=True)
@@ -138,10 +154,12 @@ class Featurizer:
         vals = (1.0 + np.log(counts)).astype(np.float32) * self.idf[ids]
         block = docs * 2 + (ids >= self.n_word)
         norms = np.sqrt(np.bincount(block, weights=vals * vals, minlength=2 * n_docs))
+        norms[norms == 0] = 1.0
         vals = vals / norms[block].astype(np.float32)
         indptr = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(np.bincount(docs, minlength=n_docs), out=indptr[1:])
-        return sparse.csr_matrix((vals, ids, indptr), shape=(n_docs, self.n_features))
+        X = sparse.csr_matrix((vals, ids, indptr), shape=(n_docs, self.n_features))
+        return (X, norms.reshape(n_docs, 2)) if with_norms else X
 
 
 def token_feature_matrix(featurizer: Featurizer, toks: list[tuple[str, int, int]]) -> sparse.csr_matrix:
@@ -236,14 +254,18 @@ class ToxicityModel:
         return [float(x) for x in p[:, HEADS.index("offensive")]]
 
     def score_batch(self, texts: list[str]) -> list[dict[str, tuple[float, list[tuple[int, int]]]]]:
+        """For each text, {category: (probability, [(start, end), ...])}; spans only when flagged."""
         texts = [t if isinstance(t, str) else str(t) for t in texts]
-        probs = self.probabilities(texts)
+        if not texts:
+            return []
+        X, norms = self.featurizer.transform(texts, with_norms=True)
+        probs = _sigmoid(np.asarray(X @ self.W) + self.b)
         out = []
-        for text, p in zip(texts, probs):
+        for i, (text, p) in enumerate(zip(texts, probs)):
             result = {c: (float(p[j]), []) for j, c in enumerate(CATEGORIES)}
             flagged = [c for j, c in enumerate(CATEGORIES) if p[j] >= self.span_min_score]
             if flagged:
-                spans = self._category_spans(text, flagged)
+                spans = self._category_spans(text, flagged, norms[i])
                 for c in flagged:
                     result[c] = (result[c][0], spans[c])
             out.append(result)
@@ -254,12 +276,46 @@ class ToxicityModel:
 
     # ---- spans --------------------------------------------------------------------------------
 
+    def _span_stats(self, tok: _Tok) -> tuple[np.ndarray, np.ndarray, float]:
+        if tok.span is None:
+            f = self.featurizer
+            word = f.idf[tok.wid] * self.W[tok.wid] if tok.wid >= 0 else np.zeros(len(HEADS), np.float32)
+            if tok.cids:
+                ids = np.fromiter(tok.cids, dtype=np.int64, count=len(tok.cids))
+                char = f.idf[ids] @ self.W[ids]
+            else:
+                char = np.zeros(len(HEADS), np.float32)
+            own = float(self.tok_w[list(tok.own)].sum()) if tok.own else 0.0
+            tok.span = (word, char, own)
+        return tok.span
+
+    def _doc_tokens(self, text: str) -> list[tuple[_Tok, int, int]]:
+        f = self.featurizer
+        return [(f.token(m.group()), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+
+    def _token_logits(self, toks: list[tuple[_Tok, int, int]]) -> np.ndarray:
+        """Same numbers as `token_feature_matrix(...) @ tok_w + tok_b`, from cached sums."""
+        f = self.featurizer
+        V, nw = f.n_features, f.n_word
+        start_w = self.tok_w[V + 2 * nw]
+        end_w = self.tok_w[V + 2 * nw + 1]
+        out = np.empty(len(toks), dtype=np.float32)
+        for i, (tok, _, _) in enumerate(toks):
+            own = self._span_stats(tok)[2]
+            prev = toks[i - 1][0].wid if i > 0 else -1
+            nxt = toks[i + 1][0].wid if i + 1 < len(toks) else -1
+            left = self.tok_w[V + prev] if 0 <= prev < nw else start_w
+            right = self.tok_w[V + nw + nxt] if 0 <= nxt < nw else end_w
+            out[i] = (own + left + right) / math.sqrt(len(tok.own) + 2)
+        return out + self.tok_b
+
     def token_probabilities(self, text: str) -> tuple[list[tuple[str, int, int]], np.ndarray]:
-        toks = tokens(text)
+        """Each word of `text` with the span model's probability that it is toxic."""
+        toks = self._doc_tokens(text)
+        plain = [(t.norm, s, e) for t, s, e in toks]
         if not toks:
-            return toks, np.zeros(0, dtype=np.float32)
-        X = token_feature_matrix(self.featurizer, toks)
-        return toks, _sigmoid(np.asarray(X @ self.tok_w).ravel() + self.tok_b)
+            return plain, np.zeros(0, dtype=np.float32)
+        return plain, _sigmoid(self._token_logits(toks))
 
     def toxic_spans(self, text: str, threshold: float | None = None) -> list[tuple[int, int]]:
         """Category-free toxic words (the SemEval-2021 task): merged character spans."""
@@ -267,64 +323,61 @@ class ToxicityModel:
         t = self.token_threshold if threshold is None else threshold
         return _merge(text, [(s, e) for (_, s, e), p in zip(toks, tp) if p >= t])
 
-    def _token_contributions(self, text: str, toks: list[tuple[str, int, int]]) -> np.ndarray:
-        """(len(toks), len(HEADS)): how much each token pushed each head's logit up."""
+    def _contributions(self, toks: list[tuple[_Tok, int, int]], norms: np.ndarray) -> np.ndarray:
+        """(len(toks), len(HEADS)): how much each word pushed each head's logit up (its word and
+        character n-grams, and half of each bigram it is part of)."""
         f = self.featurizer
-        X = f.transform([text])
-        value = dict(zip(X.indices.tolist(), X.data.tolist()))
-        per_token: list[list[tuple[int, float]]] = [[] for _ in toks]
-        occurrences: dict[int, int] = {}
         get = f.vocab.get
-        for i, (norm, _, _) in enumerate(toks):
-            ids = [get(word_feature(norm))] + [get(g) for g in char_grams(norm)]
-            for fid in ids:
-                if fid is not None and fid in value:
-                    per_token[i].append((fid, 1.0))
-                    occurrences[fid] = occurrences.get(fid, 0) + 1
-            if i + 1 < len(toks):
-                bid = get(bigram_feature(norm, toks[i + 1][0]))
-                if bid is not None and bid in value:
-                    per_token[i].append((bid, 0.5))
-                    per_token[i + 1].append((bid, 0.5))
-                    occurrences[bid] = occurrences.get(bid, 0) + 1
-        contrib = np.zeros((len(toks), len(HEADS)), dtype=np.float32)
-        for i, feats in enumerate(per_token):
-            if not feats:
-                continue
-            fids = np.fromiter((fid for fid, _ in feats), dtype=np.int64, count=len(feats))
-            share = np.fromiter(
-                (w * value[fid] / occurrences[fid] for fid, w in feats), dtype=np.float32, count=len(feats)
-            )
-            contrib[i] = share @ self.W[fids]
+        nw_, nc_ = float(norms[0]), float(norms[1])
+        contrib = np.empty((len(toks), len(HEADS)), dtype=np.float32)
+        for i, (tok, _, _) in enumerate(toks):
+            word, char, _ = self._span_stats(tok)
+            contrib[i] = word / nw_ + char / nc_
+        for i in range(len(toks) - 1):
+            bid = get(bigram_feature(toks[i][0].norm, toks[i + 1][0].norm))
+            if bid is not None:
+                half = 0.5 * f.idf[bid] * self.W[bid] / nw_
+                contrib[i] += half
+                contrib[i + 1] += half
         return contrib
 
-    def _category_spans(self, text: str, categories: list[str]) -> dict[str, list[tuple[int, int]]]:
-        toks, tp = self.token_probabilities(text)
+    def _category_spans(self, text: str, categories: list[str], norms: np.ndarray | None = None
+                        ) -> dict[str, list[tuple[int, int]]]:
+        toks = self._doc_tokens(text)
         if not toks:
             return {c: [] for c in categories}
-        contrib = self._token_contributions(text, toks)
+        if norms is None:
+            norms = self.featurizer.transform([text], with_norms=True)[1][0]
+        tp = _sigmoid(self._token_logits(toks))
+        contrib = self._contributions(toks, norms)
         out = {}
         for c in categories:
-            j = HEADS.index(c)
-            cc = contrib[:, j]
+            cc = contrib[:, HEADS.index(c)]
             top = float(cc.max())
             if top <= 0:
                 out[c] = []
                 continue
             if c == "threat":
-                # A threat is a phrase ("smash your face in"): the strongest words and what lies
-                # between them, within a short window.
-                keep = np.flatnonzero(cc >= 0.35 * top)
-                best = int(cc.argmax())
-                keep = [k for k in keep if abs(k - best) <= 4]
-                lo, hi = min(keep), max(keep)
-                out[c] = [(toks[lo][1], toks[hi][2])]
+                out[c] = [self._threat_phrase(text, toks, cc, top)]
                 continue
             sel = [i for i in range(len(toks)) if tp[i] >= self.token_threshold and cc[i] > 0.1 * top]
             if not sel:
-                sel = [i for i in np.argsort(-cc)[:3] if cc[i] >= 0.5 * top]
+                sel = [int(i) for i in np.argsort(-cc)[:3] if cc[i] >= 0.5 * top]
             out[c] = _merge(text, [(toks[i][1], toks[i][2]) for i in sorted(sel)])
         return out
+
+    @staticmethod
+    def _threat_phrase(text, toks, cc: np.ndarray, top: float) -> tuple[int, int]:
+        """A threat is a phrase ("smash your face in"): from the first to the last strong word
+        around the strongest one, within its clause and a few words."""
+        best = int(cc.argmax())
+        lo = hi = best
+        while lo > 0 and best - lo < 5 and not _CLAUSE_RE.search(text[toks[lo - 1][2] : toks[lo][1]]):
+            lo -= 1
+        while hi + 1 < len(toks) and hi - best < 5 and not _CLAUSE_RE.search(text[toks[hi][2] : toks[hi + 1][1]]):
+            hi += 1
+        strong = [i for i in range(lo, hi + 1) if cc[i] >= 0.3 * top]
+        return (toks[min(strong)][1], toks[max(strong)][2])
 
 
 def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
