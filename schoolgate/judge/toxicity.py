@@ -23,6 +23,8 @@ from scipy import sparse
 
 CATEGORIES: tuple[str, ...] = ("abuse", "threat", "hate", "obscene", "harassment")
 HEADS: tuple[str, ...] = CATEGORIES + ("offensive",)
+# First-stage probabilities in this band send a text to the second stage (when asked for).
+BORDERLINE = (0.3, 0.7)
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 
 # Words with obfuscation inside ("f*ck", "sh!t") stay one token.
@@ -206,13 +208,14 @@ class ToxicityModel:
     _load_lock = threading.Lock()
 
     def __init__(self, featurizer: Featurizer, W: np.ndarray, b: np.ndarray, tok_w: np.ndarray,
-                 tok_b: float, meta: dict):
+                 tok_b: float, meta: dict, stage2: dict[str, np.ndarray] | None = None):
         self.featurizer = featurizer
         self.W = W.astype(np.float32)  # (n_features, len(HEADS))
         self.b = b.astype(np.float32)
         self.tok_w = tok_w.astype(np.float32)
         self.tok_b = float(tok_b)
         self.meta = meta
+        self.stage2 = stage2
         self.span_min_score = float(meta.get("span_min_score", 0.5))
         self.token_threshold = float(meta.get("token_threshold", 0.5))
 
@@ -231,35 +234,63 @@ class ToxicityModel:
             meta = vj["meta"]
             with np.load(d / "tox_weights.npz", allow_pickle=False) as z:
                 featurizer = Featurizer(vocab, z["idf"], int(meta["n_word"]))
-                model = cls(featurizer, z["W"], z["b"], z["tok_w"], float(z["tok_b"]), meta)
+                stage2 = None
+                if "emb_W" in z.files:
+                    stage2 = {k: z[k].astype(np.float32) for k in ("emb_W", "emb_b", "alpha", "shift1", "shift2")}
+                model = cls(featurizer, z["W"], z["b"], z["tok_w"], float(z["tok_b"]), meta, stage2)
             if models_dir is None:
                 cls._instance = model
             return model
 
     # ---- scores -------------------------------------------------------------------------------
 
-    def _logits(self, texts: list[str]) -> np.ndarray:
-        X = self.featurizer.transform(texts)
-        return np.asarray(X @ self.W) + self.b
+    def _scores(self, texts: list[str], second_stage: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities (n, len(HEADS)), block norms (n, 2)) for non-empty `texts`."""
+        X, norms = self.featurizer.transform(texts, with_norms=True)
+        z = np.asarray(X @ self.W) + self.b
+        if second_stage and self.stage2 is not None:
+            z = self._second_stage(texts, z)
+        return _sigmoid(z), norms
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
+    def _second_stage(self, texts: list[str], z: np.ndarray) -> np.ndarray:
+        """Re-score the borderline texts with MiniLM sentence embeddings mixed into the logit."""
+        s2 = self.stage2
+        lo, hi = BORDERLINE
+        p = _sigmoid(z)
+        border = np.flatnonzero(((p >= lo) & (p <= hi) & (s2["alpha"] > 0)).any(axis=1))
+        if len(border) == 0:
+            return z
+        from .embeddings import Embedder
+
+        E = Embedder.load().embed([texts[i] for i in border])
+        le = E @ s2["emb_W"] + s2["emb_b"]
+        raw = z[border] + s2["shift1"]
+        z = z.copy()
+        z[border] = s2["alpha"] * le + (1 - s2["alpha"]) * raw - s2["shift2"]
+        return z
+
+    def probabilities(self, texts: list[str], second_stage: bool = False) -> np.ndarray:
         """(len(texts), len(HEADS)) probabilities, columns in HEADS order."""
         if not texts:
             return np.zeros((0, len(HEADS)), dtype=np.float32)
-        return _sigmoid(self._logits(texts))
+        return self._scores(list(texts), second_stage)[0]
 
-    def score_offensive_batch(self, texts: list[str]) -> list[float]:
+    def score_offensive_batch(self, texts: list[str], second_stage: bool = False) -> list[float]:
         """OLID-style probability that each text is offensive (profanity or a targeted offence)."""
-        p = self.probabilities(list(texts))
+        p = self.probabilities(list(texts), second_stage)
         return [float(x) for x in p[:, HEADS.index("offensive")]]
 
-    def score_batch(self, texts: list[str]) -> list[dict[str, tuple[float, list[tuple[int, int]]]]]:
-        """For each text, {category: (probability, [(start, end), ...])}; spans only when flagged."""
+    def score_batch(self, texts: list[str], second_stage: bool = False
+                    ) -> list[dict[str, tuple[float, list[tuple[int, int]]]]]:
+        """For each text, {category: (probability, [(start, end), ...])}; spans only when flagged.
+
+        second_stage=True re-scores borderline texts with MiniLM embeddings (more accurate, about
+        2-3 ms per re-scored text instead of 0.1 ms); the default is the fast first stage only.
+        """
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         if not texts:
             return []
-        X, norms = self.featurizer.transform(texts, with_norms=True)
-        probs = _sigmoid(np.asarray(X @ self.W) + self.b)
+        probs, norms = self._scores(texts, second_stage)
         out = []
         for i, (text, p) in enumerate(zip(texts, probs)):
             result = {c: (float(p[j]), []) for j, c in enumerate(CATEGORIES)}
@@ -271,8 +302,8 @@ class ToxicityModel:
             out.append(result)
         return out
 
-    def score(self, text: str) -> dict[str, tuple[float, list[tuple[int, int]]]]:
-        return self.score_batch([text])[0]
+    def score(self, text: str, second_stage: bool = False) -> dict[str, tuple[float, list[tuple[int, int]]]]:
+        return self.score_batch([text], second_stage)[0]
 
     # ---- spans --------------------------------------------------------------------------------
 
@@ -297,17 +328,17 @@ class ToxicityModel:
         """Same numbers as `token_feature_matrix(...) @ tok_w + tok_b`, from cached sums."""
         f = self.featurizer
         V, nw = f.n_features, f.n_word
-        start_w = self.tok_w[V + 2 * nw]
-        end_w = self.tok_w[V + 2 * nw + 1]
-        out = np.empty(len(toks), dtype=np.float32)
-        for i, (tok, _, _) in enumerate(toks):
-            own = self._span_stats(tok)[2]
-            prev = toks[i - 1][0].wid if i > 0 else -1
-            nxt = toks[i + 1][0].wid if i + 1 < len(toks) else -1
-            left = self.tok_w[V + prev] if 0 <= prev < nw else start_w
-            right = self.tok_w[V + nw + nxt] if 0 <= nxt < nw else end_w
-            out[i] = (own + left + right) / math.sqrt(len(tok.own) + 2)
-        return out + self.tok_b
+        n = len(toks)
+        own = np.fromiter((self._span_stats(t)[2] for t, _, _ in toks), dtype=np.float32, count=n)
+        n_own = np.fromiter((len(t.own) for t, _, _ in toks), dtype=np.float32, count=n)
+        wids = np.fromiter((t.wid for t, _, _ in toks), dtype=np.int64, count=n)
+        ok = (wids >= 0) & (wids < nw)
+        safe = np.where(ok, wids, 0)
+        left = np.full(n, self.tok_w[V + 2 * nw], dtype=np.float32)
+        right = np.full(n, self.tok_w[V + 2 * nw + 1], dtype=np.float32)
+        left[1:] = np.where(ok[:-1], self.tok_w[V + safe[:-1]], left[1:])
+        right[:-1] = np.where(ok[1:], self.tok_w[V + nw + safe[1:]], right[:-1])
+        return (own + left + right) / np.sqrt(n_own + 2) + self.tok_b
 
     def token_probabilities(self, text: str) -> tuple[list[tuple[str, int, int]], np.ndarray]:
         """Each word of `text` with the span model's probability that it is toxic."""
@@ -328,15 +359,12 @@ class ToxicityModel:
         character n-grams, and half of each bigram it is part of)."""
         f = self.featurizer
         get = f.vocab.get
-        nw_, nc_ = float(norms[0]), float(norms[1])
-        contrib = np.empty((len(toks), len(HEADS)), dtype=np.float32)
-        for i, (tok, _, _) in enumerate(toks):
-            word, char, _ = self._span_stats(tok)
-            contrib[i] = word / nw_ + char / nc_
+        stats = [self._span_stats(t) for t, _, _ in toks]
+        contrib = np.stack([w for w, _, _ in stats]) / float(norms[0]) + np.stack([c for _, c, _ in stats]) / float(norms[1])
         for i in range(len(toks) - 1):
             bid = get(bigram_feature(toks[i][0].norm, toks[i + 1][0].norm))
             if bid is not None:
-                half = 0.5 * f.idf[bid] * self.W[bid] / nw_
+                half = (0.5 / float(norms[0])) * f.idf[bid] * self.W[bid]
                 contrib[i] += half
                 contrib[i + 1] += half
         return contrib

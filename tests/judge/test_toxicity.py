@@ -157,3 +157,17 @@ def test_load_is_shared():
 def test_non_string_input_does_not_crash(model):
     (result,) = model.score_batch([None])  # type: ignore[list-item]
     assert set(result) == set(CATEGORIES)
+
+
+def test_second_stage_keeps_clear_cases(model):
+    if model.stage2 is None:
+        pytest.skip("model files carry no second stage")
+    texts = ["You are a useless idiot.", "We'll kill it at sports day!", "Thank you for a lovely term."]
+    fast = model.score_batch(texts)
+    slow = model.score_batch(texts, second_stage=True)
+    assert slow[0]["abuse"][0] >= FLAG
+    assert any("idiot" in q for q in quotes(texts[0], slow[0]["abuse"][1]))
+    for got in slow[1:]:
+        assert all(p < FLAG for p, _ in got.values())
+    # Texts the first stage is sure about are not re-scored.
+    assert slow[2]["abuse"][0] == pytest.approx(fast[2]["abuse"][0])
