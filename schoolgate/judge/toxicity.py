@@ -218,6 +218,7 @@ class ToxicityModel:
         self.stage2 = stage2
         self.span_min_score = float(meta.get("span_min_score", 0.5))
         self.token_threshold = float(meta.get("token_threshold", 0.5))
+        self.token_fallback = float(meta.get("token_fallback", 1.0))
 
     @classmethod
     def load(cls, models_dir: Path | None = None) -> "ToxicityModel":
@@ -352,7 +353,7 @@ class ToxicityModel:
         """Category-free toxic words (the SemEval-2021 task): merged character spans."""
         toks, tp = self.token_probabilities(text)
         t = self.token_threshold if threshold is None else threshold
-        return _merge(text, [(s, e) for (_, s, e), p in zip(toks, tp) if p >= t])
+        return select_spans(text, toks, tp, t, self.token_fallback)
 
     def _contributions(self, toks: list[tuple[_Tok, int, int]], norms: np.ndarray) -> np.ndarray:
         """(len(toks), len(HEADS)): how much each word pushed each head's logit up (its word and
@@ -406,6 +407,16 @@ class ToxicityModel:
             hi += 1
         strong = [i for i in range(lo, hi + 1) if cc[i] >= 0.3 * top]
         return (toks[min(strong)][1], toks[max(strong)][2])
+
+
+def select_spans(text: str, toks: list[tuple[str, int, int]], probs: np.ndarray, threshold: float,
+                 fallback: float = 1.0) -> list[tuple[int, int]]:
+    """Words at or above `threshold`; if none, the single most toxic word when it reaches `fallback`."""
+    sel = [(s, e) for (_, s, e), p in zip(toks, probs) if p >= threshold]
+    if not sel and len(probs) and float(np.max(probs)) >= fallback:
+        i = int(np.argmax(probs))
+        sel = [(toks[i][1], toks[i][2])]
+    return _merge(text, sel)
 
 
 def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
