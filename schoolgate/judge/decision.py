@@ -96,13 +96,14 @@ def channel_phrase(category: str, policy: PolicyView) -> str:
 
 def cite(clause: Clause | None) -> str:
     if clause is None:
-        return "Our policy"
+        return "our policy"
     text = clause.text.strip().rstrip(".")
     if len(text) > LONG_CLAUSE:
         text = clause.heading or clause.id
-    return f"Our policy (“{text}”)"
+    return f"our policy (“{text}”)"
 
 
 def explain(f: Finding, policy: PolicyView, clause: Clause | None) -> str:
+    """One sentence: what it reads as, the school's clause, and who to talk to instead."""
     asks = ASKS[f.category].format(who=channel_phrase(f.category, policy))
-    return f"This reads as {READS_AS[f.category]}. {cite(clause)} {asks}."
+    return f"This reads as {READS_AS[f.category]}, and {cite(clause)} {asks}."

@@ -45,6 +45,8 @@ def test_explanation_cites_clause_and_channels():
     _, why = decide([finding("complaint", 0.9, "c-complaint")], p, cl)
     assert "“Complaining about the school on social media”" in why
     assert "the Headteacher" in why and why.endswith(".")
+    # One sentence a parent can read: a single full stop, at the end.
+    assert why.count(". ") == 0 and why.startswith("This reads as a complaint")
 
 
 def test_high_hesket_complaint_points_to_head_governors_and_procedure(hh, roster):
