@@ -17,6 +17,7 @@ PAGES = {
     f"/{STOKES}/policies/": {"headteacher", "dsl", "office", "teacher", "governor"},
     f"/{STOKES}/roster/": {"headteacher", "dsl", "office"},
     f"/{STOKES}/audit/": {"headteacher", "dsl"},
+    f"/{STOKES}/people/": {"headteacher", "office"},
 }
 
 

@@ -13,3 +13,31 @@ class RosterUploadForm(forms.Form):
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
         return upload
+
+
+class AccountForm(forms.Form):
+    """Give someone a log-in at this school with one role; they set their own password by e-mail."""
+
+    full_name = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    role = forms.ChoiceField()
+    person = forms.ModelChoiceField(queryset=None, required=False, label="Roster entry", help_text="Links a parent to their children and staff to their roster names.")
+
+    def __init__(self, *args, school, allowed_roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Role
+
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in allowed_roles]
+        self.fields["person"].queryset = school.people.order_by("kind", "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        person, role = cleaned.get("person"), cleaned.get("role")
+        if person is not None and role == "parent" and person.kind != "parent":
+            self.add_error("person", "A parent/carer account must be linked to a parent on the roster.")
+        return cleaned
+
+
+class RoleChangeForm(forms.Form):
+    membership = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("remove", "Remove this role")])

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolgate.audit.models import AuditEntry
 
 from .access import school_view
 from .dashboard import dashboard_panels
-from .forms import RosterUploadForm
+from .accounts import RoleError, give_role, grantable_roles, remove_role
+from .forms import AccountForm, RosterUploadForm
 from .models import EVERYONE, LEADERSHIP, MODERATORS, Membership
 from .roster import RosterError, import_roster
 
@@ -58,3 +60,41 @@ def roster(request):
 def audit_log(request):
     entries = AuditEntry.objects.filter(school=request.school).order_by("-id")[:300]
     return render(request, "schools/audit.html", {"entries": entries})
+
+
+@school_view({"headteacher", "office"})
+@require_http_methods(["GET", "POST"])
+def people(request):
+    """Log-ins and roles at this school. The Headteacher gives any role; the office parents and teachers."""
+    school = request.school
+    allowed = grantable_roles(request.roles)
+    form = AccountForm(request.POST or None, school=school, allowed_roles=allowed)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                give_role(school, email=data["email"], full_name=data["full_name"], role=data["role"], person=data["person"], actor=request.user, request=request)
+            except RoleError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(request, f"{data['email']} can now log in as {dict(form.fields['role'].choices)[data['role']]}. They have been e-mailed a link to choose a password.")
+                return redirect("schools:people", slug=school.slug)
+        status = 400
+    memberships = school.memberships.select_related("user", "person").order_by("role", "user__last_name")
+    return render(request, "schools/people.html", {"form": form, "memberships": memberships, "grantable": allowed}, status=status)
+
+
+@school_view({"headteacher", "office"})
+@require_POST
+def remove_membership(request, pk):
+    membership = get_object_or_404(Membership, pk=pk, school=request.school)
+    if membership.role not in grantable_roles(request.roles):
+        raise PermissionDenied("Your role cannot remove this role.")
+    try:
+        remove_role(membership, actor=request.user)
+    except RoleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Removed {membership.get_role_display()} from {membership.user.username}.")
+    return redirect("schools:people", slug=request.school.slug)
