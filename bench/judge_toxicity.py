@@ -1,6 +1,12 @@
 """Benchmark of the judge's learned toxicity categories on the held-out validation split.
 
-    .venv/bin/python bench/judge_toxicity.py            # add --fast to leave out the MiniLM stage
+    .venv/bin/python bench/judge_toxicity.py            # add --fast to leave out both second stages
+
+Rows without a suffix are the fast first pass alone; "+MiniLM stage 2" re-scores borderline texts
+with a logistic regression on frozen MiniLM embeddings; "+fine-tuned stage 2" re-scores texts whose
+first-pass probability lies in `toxicity.FINETUNED_BAND` with the fine-tuned MiniLM
+(`schoolgate/judge/toxicity_transformer.py`, what the judge runs by default); ", wide band" is the same
+stage with `toxicity.WIDE_BAND` (more accurate, for callers that can spend the time).
 
 Scores Schoolgate's `ToxicityModel` and alt-profanity-check side by side, in the same run, on the
 same texts: the validation rows of training/toxdata.py (never seen in training), our own held-out
@@ -23,7 +29,15 @@ sys.path.insert(0, str(ROOT / "training"))
 
 import toxdata  # noqa: E402
 
-from schoolgate.judge.toxicity import CATEGORIES, ToxicityModel, offsets_to_chars, tokens  # noqa: E402
+from schoolgate.judge.toxicity import (  # noqa: E402
+    CATEGORIES,
+    FINETUNED_BAND,
+    FINETUNED_SKIP,
+    WIDE_BAND,
+    ToxicityModel,
+    offsets_to_chars,
+    tokens,
+)
 
 THRESHOLD = 0.5
 
@@ -62,15 +76,15 @@ def _peer():
 
 def speed(model: ToxicityModel, texts: list[str]) -> dict:
     """Messages/s batched (batches of 256) and single-message latency p50/p99 in ms."""
-    model.score_batch(texts[:256])  # warm caches as a long-running process would be
+    model.score_batch(texts[:256], finetuned=False)  # warm caches as a long-running process would be
     t = time.perf_counter()
     for i in range(0, len(texts), 256):
-        model.score_batch(texts[i : i + 256])
+        model.score_batch(texts[i : i + 256], finetuned=False)
     batch_rate = len(texts) / (time.perf_counter() - t)
     lat = []
     for text in texts[:2000]:
         t = time.perf_counter()
-        model.score(text)
+        model.score(text, finetuned=False)
         lat.append((time.perf_counter() - t) * 1000)
     lat.sort()
     return {
@@ -85,6 +99,7 @@ def evaluate(stage2: bool = True) -> list[dict]:
     t0 = time.perf_counter()
     model = ToxicityModel.load()
     load_s = time.perf_counter() - t0
+    ft = stage2 and model.finetuned_stage() is not None
     stage2 = stage2 and model.stage2 is not None
     peer = _peer()
     data = toxdata.load_all()
@@ -98,19 +113,26 @@ def evaluate(stage2: bool = True) -> list[dict]:
     olid = data["olid"][1]
     texts = [r.text for r in olid]
     y = np.array([r.offensive for r in olid])
-    ours = np.array(model.score_offensive_batch(texts)) >= THRESHOLD
+    ours = np.array(model.score_offensive_batch(texts, finetuned=False)) >= THRESHOLD
     theirs = peer(texts) >= THRESHOLD if peer else None
     add("offensive macro-F1", "OLID val", len(olid), macro_f1(y, ours),
         macro_f1(y, theirs) if peer else None, "0.829 (OffensEval 2019 best, official test)")
     if stage2:
-        ours2 = np.array(model.score_offensive_batch(texts, second_stage=True)) >= THRESHOLD
+        ours2 = np.array(model.score_offensive_batch(texts, second_stage=True, finetuned=False)) >= THRESHOLD
         add("offensive macro-F1 +MiniLM stage 2", "OLID val", len(olid), macro_f1(y, ours2))
+    if ft:
+        ours3 = np.array(model.score_offensive_batch(texts, finetuned=True)) >= THRESHOLD
+        add("offensive macro-F1 +fine-tuned stage 2", "OLID val", len(olid), macro_f1(y, ours3))
+        ours4 = np.array(model.score_offensive_batch(texts, finetuned=True, band=WIDE_BAND)) >= THRESHOLD
+        add("offensive macro-F1 +fine-tuned stage 2, wide band", "OLID val", len(olid), macro_f1(y, ours4))
 
     # Per category, pooled over every validation row whose label for that category is known.
     val_rows = [r for name, (_, val) in data.items() if name not in ("spans", "benign", "school_pos") for r in val]
     all_texts = [r.text for r in val_rows]
-    probs = model.probabilities(all_texts)
-    probs2 = model.probabilities(all_texts, second_stage=True) if stage2 else None
+    probs = model.probabilities(all_texts, finetuned=False)
+    probs2 = model.probabilities(all_texts, second_stage=True, finetuned=False) if stage2 else None
+    probs3 = model.probabilities(all_texts, finetuned=True, gate=CATEGORIES) if ft else None
+    probs4 = model.probabilities(all_texts, finetuned=True, gate=CATEGORIES, band=WIDE_BAND) if ft else None
     peer_p = peer(all_texts) if peer else None
     for j, cat in enumerate(CATEGORIES):
         idx = [i for i, r in enumerate(val_rows) if r.labels.get(cat) is not None]
@@ -122,6 +144,9 @@ def evaluate(stage2: bool = True) -> list[dict]:
             _f1(yc, theirs) if peer else None)
         if stage2 and cat != "threat":
             add(f"{cat} F1 +MiniLM stage 2", "same", len(idx), _f1(yc, probs2[idx, j] >= THRESHOLD))
+        if ft and cat not in FINETUNED_SKIP:  # threat stays with the first pass
+            add(f"{cat} F1 +fine-tuned stage 2", "same", len(idx), _f1(yc, probs3[idx, j] >= THRESHOLD))
+            add(f"{cat} F1 +fine-tuned stage 2, wide band", "same", len(idx), _f1(yc, probs4[idx, j] >= THRESHOLD))
 
     # Toxic spans: character F1 on the SemEval-2021 validation part.
     spans = data["spans"][1]
@@ -145,26 +170,37 @@ def evaluate(stage2: bool = True) -> list[dict]:
     # Our own sentences: false positives on held-out benign school chat, recall on school positives.
     for label, (train_b, val_b) in (("held-out", (None, data["benign"][1])), ("training half", (None, data["benign"][0]))):
         bt = [r.text for r in val_b]
-        p = model.probabilities(bt)[:, : len(CATEGORIES)]
+        p = model.probabilities(bt, finetuned=False)[:, : len(CATEGORIES)]
         ours = float(np.mean(p.max(axis=1) >= THRESHOLD))
         theirs = float(np.mean(peer(bt) >= THRESHOLD)) if peer else None
         add("benign false-positive rate", f"benign_school.txt {label}", len(bt), ours, theirs, "lower is better")
         if stage2:
-            p2 = model.probabilities(bt, second_stage=True)[:, : len(CATEGORIES)]
+            p2 = model.probabilities(bt, second_stage=True, finetuned=False)[:, : len(CATEGORIES)]
             add("benign false-positive rate +MiniLM stage 2", f"benign_school.txt {label}", len(bt),
                 float(np.mean(p2.max(axis=1) >= THRESHOLD)))
+        if ft:
+            for name, band in (("", None), (", wide band", WIDE_BAND)):
+                p3 = model.probabilities(bt, finetuned=True, gate=CATEGORIES, band=band)[:, : len(CATEGORIES)]
+                add(f"benign false-positive rate +fine-tuned stage 2{name}", f"benign_school.txt {label}", len(bt),
+                    float(np.mean(p3.max(axis=1) >= THRESHOLD)))
     pos = data["school_pos"][1]
     pt = [r.text for r in pos]
-    p = model.probabilities(pt)[:, : len(CATEGORIES)]
+    p = model.probabilities(pt, finetuned=False)[:, : len(CATEGORIES)]
     any_hit = float(np.mean(p.max(axis=1) >= THRESHOLD))
     right = float(np.mean([any(p[i, j] >= THRESHOLD for j, c in enumerate(CATEGORIES) if r.labels[c]) for i, r in enumerate(pos)]))
     add("school positives flagged", "school_positives.txt held-out", len(pt), any_hit,
         float(np.mean(peer(pt) >= THRESHOLD)) if peer else None)
     add("school positives, right category", "school_positives.txt held-out", len(pt), right)
     if stage2:
-        p2 = model.probabilities(pt, second_stage=True)[:, : len(CATEGORIES)]
+        p2 = model.probabilities(pt, second_stage=True, finetuned=False)[:, : len(CATEGORIES)]
         right2 = float(np.mean([any(p2[i, j] >= THRESHOLD for j, c in enumerate(CATEGORIES) if r.labels[c]) for i, r in enumerate(pos)]))
         add("school positives, right category +MiniLM stage 2", "school_positives.txt held-out", len(pt), right2)
+    for name, band in ((("", None), (", wide band", WIDE_BAND)) if ft else ()):
+        p3 = model.probabilities(pt, finetuned=True, gate=CATEGORIES, band=band)[:, : len(CATEGORIES)]
+        add(f"school positives flagged +fine-tuned stage 2{name}", "school_positives.txt held-out", len(pt),
+            float(np.mean(p3.max(axis=1) >= THRESHOLD)))
+        right3 = float(np.mean([any(p3[i, j] >= THRESHOLD for j, c in enumerate(CATEGORIES) if r.labels[c]) for i, r in enumerate(pos)]))
+        add(f"school positives, right category +fine-tuned stage 2{name}", "school_positives.txt held-out", len(pt), right3)
 
     # Speed on short messages (OLID validation tweets), after loading.
     sp = speed(model, (texts * 4)[:8000])
@@ -188,8 +224,18 @@ def evaluate(stage2: bool = True) -> list[dict]:
             emb._cache.clear()  # time real embedding, not the cache the quality rows above filled
         t = time.perf_counter()
         for i in range(0, 2000, 256):
-            model.score_batch(texts[i : min(2000, i + 256)], second_stage=True)
+            model.score_batch(texts[i : min(2000, i + 256)], second_stage=True, finetuned=False)
         add("throughput +MiniLM stage 2 (msg/s, batched)", "OLID val tweets", 2000, 2000 / (time.perf_counter() - t))
+    for name, band in ((("", FINETUNED_BAND), (", wide band", WIDE_BAND)) if ft else ()):
+        sample = texts[:2000]
+        pf = model.probabilities(sample, finetuned=False)[:, [j for j, c in enumerate(CATEGORIES) if c not in FINETUNED_SKIP]]
+        lo, hi = band
+        frac = float(np.mean(((pf >= lo) & (pf <= hi)).any(axis=1)))
+        t, c = time.perf_counter(), time.process_time()
+        for i in range(0, 2000, 256):
+            model.score_batch(sample[i : i + 256], finetuned=True, band=band)
+        add(f"throughput +fine-tuned stage 2{name} (msg/s, batched)", f"OLID val tweets, {frac:.0%} in band", 2000,
+            2000 / (time.perf_counter() - t), None, f"{2000 / max(1e-9, time.process_time() - c):.0f} per CPU-second")
     return rows
 
 

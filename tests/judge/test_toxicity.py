@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from schoolgate.judge.toxicity import CATEGORIES, ToxicityModel
+from schoolgate.judge.toxicity import CATEGORIES, FINETUNED_BAND, WIDE_BAND, ToxicityModel
 
 FLAG = 0.5
 
@@ -163,11 +163,97 @@ def test_second_stage_keeps_clear_cases(model):
     if model.stage2 is None:
         pytest.skip("model files carry no second stage")
     texts = ["You are a useless idiot.", "We'll kill it at sports day!", "Thank you for a lovely term."]
-    fast = model.score_batch(texts)
-    slow = model.score_batch(texts, second_stage=True)
+    fast = model.score_batch(texts, finetuned=False)
+    slow = model.score_batch(texts, second_stage=True, finetuned=False)
     assert slow[0]["abuse"][0] >= FLAG
     assert any("idiot" in q for q in quotes(texts[0], slow[0]["abuse"][1]))
     for got in slow[1:]:
         assert all(p < FLAG for p, _ in got.values())
     # Texts the first stage is sure about are not re-scored.
     assert slow[2]["abuse"][0] == pytest.approx(fast[2]["abuse"][0])
+
+
+# ---- fine-tuned MiniLM second stage (toxicity_transformer) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stage(model):
+    st = model.finetuned_stage()
+    if st is None:
+        pytest.skip("fine-tuned stage model files absent")
+    return st
+
+
+# The fast n-gram pass misses these (no hateful or abusive word in them); the fine-tuned stage, which
+# reads the sentence, catches them: the first inside the judge's default band, the second only with
+# the wider band offline callers can ask for (its first-pass score is below the default band).
+STAGE2_CATCHES = [
+    ("hate", "They're animals, the lot of them.", None),
+    ("abuse", "He'd better watch himself... I'll sort him out.", WIDE_BAND),
+]
+
+
+@pytest.mark.parametrize("category,text,band", STAGE2_CATCHES)
+def test_fine_tuned_stage_catches_what_the_fast_pass_misses(model, stage, category, text, band):
+    fast, _ = model.score(text, finetuned=False)[category]
+    prob, spans = model.score(text, band=band)[category]
+    assert fast < FLAG <= prob, (category, text, fast, prob)
+    assert spans, "a category flagged by the second stage still carries words"
+    for s, e in spans:
+        assert 0 <= s < e <= len(text) and text[s:e].strip()
+
+
+def test_veiled_threat_is_a_threat(model):
+    text = "He'd better watch himself... I'll sort him out."
+    for kwargs in ({}, {"band": WIDE_BAND}, {"finetuned": False}):
+        prob, spans = model.score(text, **kwargs)["threat"]
+        assert prob >= FLAG and spans, kwargs
+
+
+def test_default_band_sends_only_borderline_texts(model, stage):
+    lo, hi = FINETUNED_BAND
+    texts = ["Thank you for a lovely term.", "You are a useless idiot.", "They're animals, the lot of them."]
+    fast = model.probabilities(texts, finetuned=False)
+    out = model.probabilities(texts, gate=CATEGORIES)
+    outside = (fast < lo) | (fast > hi)
+    assert (out[outside] == fast[outside]).all()
+
+
+def test_fine_tuned_stage_keeps_idioms_clean(model, stage):
+    idioms = ["We'll kill it at sports day!", "Can't wait for the Dick Whittington panto next week.",
+              "Kill me now, three inset days in one term."]
+    # Even sent through the fine-tuned stage on its own (no band), the idioms stay clean.
+    p = stage.probabilities(idioms)
+    cats = [stage.heads.index(c) for c in CATEGORIES]
+    assert (p[:, cats] < FLAG).all(), p
+    for text in idioms:
+        for band in (None, WIDE_BAND):
+            assert all(prob < FLAG for prob, _ in model.score(text, band=band).values())
+
+
+def test_fine_tuned_stage_is_batch_independent(stage):
+    texts = ["He'd better watch himself... I'll sort him out.", "ok",
+             "Lovely assembly today, the Year 2 choir sang beautifully and everyone had a great time. " * 3,
+             "You are a useless idiot.", "Kill me now, three inset days in one term.", ""]
+    batch = stage.probabilities(texts)
+    for i, text in enumerate(texts):
+        alone = stage.probabilities([text])[0]
+        assert abs(alone - batch[i]).max() < 1e-5, (text, alone, batch[i])
+    # Other neighbours, another order.
+    again = stage.probabilities(list(reversed(texts)) + ["Go back to your own country."] * 20)[: len(texts)]
+    assert abs(again[::-1] - batch).max() < 1e-5
+
+
+def test_fine_tuned_stage_can_be_turned_off(model, stage):
+    text = "He'd better watch himself... I'll sort him out."
+    on = model.score(text, band=WIDE_BAND)["abuse"][0]
+    off = model.score(text, finetuned=False, band=WIDE_BAND)["abuse"][0]
+    assert on != off
+
+
+@pytest.mark.parametrize("band", [None, WIDE_BAND])
+def test_channel_story_abuse_on_useless(model, band):
+    text = "Mr Hughes is a useless teacher and everyone knows it"
+    prob, spans = model.score(text, band=band)["abuse"]
+    assert prob >= FLAG
+    assert "useless" in quotes(text, spans)
