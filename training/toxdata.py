@@ -228,3 +228,29 @@ def load_all() -> dict[str, tuple[list[Row], list[Row]]]:
     out["benign"] = own_split(load_benign())
     out["school_pos"] = own_split(load_school_positives())
     return out
+
+
+def classification_rows(data: dict) -> list[Row]:
+    """The training split of every labelled set plus the generated sentences (train_toxicity.py and finetune_toxicity.py)."""
+    import tox_templates  # the generated sentences; imported here so the bench can use this module without them
+
+    rows: list[Row] = []
+    for name, (train, _val) in data.items():
+        if name != "spans":
+            rows.extend(train)
+    # Generated rows train the categories only, never the OLID-style "offensive" head (offensive=None).
+    for i, t in enumerate(tox_templates.threats(500)):
+        rows.append(Row("template", f"threat{i}", t, {"threat": 1, "abuse": 0 if i % 3 else 1, "hate": 0, "obscene": 0}, None))
+    for i, t in enumerate(tox_templates.idioms(400)):
+        rows.append(Row("template", f"idiom{i}", t, {k: 0 for k in CATS}, None))
+    for i, t in enumerate(tox_templates.neutral_plans(300)):
+        rows.append(Row("template", f"plan{i}", t, {k: 0 for k in CATS}, None))
+    for i, t in enumerate(tox_templates.hate(400)):
+        rows.append(Row("template", f"hate{i}", t, {"hate": 1, "abuse": 1, "threat": 0, "obscene": 0}, None))
+    for i, t in enumerate(tox_templates.group_neutral(200) + tox_templates.uk_innocent(200)):
+        rows.append(Row("template", f"neutral{i}", t, {k: 0 for k in CATS}, None))
+    for i, t in enumerate(tox_templates.harassment(300)):
+        rows.append(Row("template", f"harass{i}", t, {"harassment": 1, "threat": 0, "hate": 0, "obscene": 0}, None))
+    for i, t in enumerate(tox_templates.together(150)):
+        rows.append(Row("template", f"together{i}", t, {k: 0 for k in CATS}, None))
+    return rows

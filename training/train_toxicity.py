@@ -26,7 +26,6 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-import tox_templates  # noqa: E402
 import toxdata  # noqa: E402
 from toxdata import CATS, Row  # noqa: E402
 
@@ -172,25 +171,7 @@ def token_examples(rows: list[Row]):
 def main() -> None:
     t0 = time.time()
     data = toxdata.load_all()
-    rows: list[Row] = []
-    for name, (train, _val) in data.items():
-        if name != "spans":
-            rows.extend(train)
-    # Generated rows train the categories only, never the OLID-style "offensive" head (offensive=None).
-    for i, t in enumerate(tox_templates.threats(500)):
-        rows.append(Row("template", f"threat{i}", t, {"threat": 1, "abuse": 0 if i % 3 else 1, "hate": 0, "obscene": 0}, None))
-    for i, t in enumerate(tox_templates.idioms(400)):
-        rows.append(Row("template", f"idiom{i}", t, {k: 0 for k in CATS}, None))
-    for i, t in enumerate(tox_templates.neutral_plans(300)):
-        rows.append(Row("template", f"plan{i}", t, {k: 0 for k in CATS}, None))
-    for i, t in enumerate(tox_templates.hate(400)):
-        rows.append(Row("template", f"hate{i}", t, {"hate": 1, "abuse": 1, "threat": 0, "obscene": 0}, None))
-    for i, t in enumerate(tox_templates.group_neutral(200) + tox_templates.uk_innocent(200)):
-        rows.append(Row("template", f"neutral{i}", t, {k: 0 for k in CATS}, None))
-    for i, t in enumerate(tox_templates.harassment(300)):
-        rows.append(Row("template", f"harass{i}", t, {"harassment": 1, "threat": 0, "hate": 0, "obscene": 0}, None))
-    for i, t in enumerate(tox_templates.together(150)):
-        rows.append(Row("template", f"together{i}", t, {k: 0 for k in CATS}, None))
+    rows = toxdata.classification_rows(data)
     span_train = data["spans"][0]
     log(f"{len(rows)} classification rows, {len(span_train)} span rows")
 
