@@ -6,9 +6,12 @@ Tests build their own data; nothing here reads ../shared (a user's checkout has 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+
+from schoolgate.judge.types import Finding, Verdict
 
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", Path(__file__).resolve().parent.parent / "test-output"))
 
@@ -19,6 +22,53 @@ def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+class FakeJudge:
+    """A small, predictable judge with the real judge's interface (`SCHOOLGATE_JUDGE`, the one seam that
+    every app's path to the judge goes through): each word below is a finding of its category."""
+
+    WORDS = {"liar": "allegation", "stole": "allegation", "hurt": "threat", "idiot": "abuse", "useless": "complaint"}
+
+    def __init__(self):
+        self.calls: list[str] = []
+
+    def analyse(self, text, policy, roster=None, *, author=None) -> Verdict:
+        self.calls.append(text)
+        findings = []
+        for word, category in self.WORDS.items():
+            for m in re.finditer(rf"\b{word}\b", text, re.I):
+                clauses = policy.clauses_for(category)
+                findings.append(Finding(category=category, clause=clauses[0].id if clauses else None, score=0.9,
+                                        start=m.start(), end=m.end(), quote=m.group(0), breach=bool(clauses)))
+        return Verdict(decision="block" if findings else "allow", explanation="fake judge",
+                       scores={f.category: f.score for f in findings}, findings=findings)
+
+    def analyse_batch(self, texts, policy, roster=None, *, authors=None) -> list[Verdict]:
+        return [self.analyse(t, policy, roster) for t in texts]
+
+
+class BrokenJudge:
+    """A judge whose model cannot load: every call fails as the real one does when its files are missing."""
+
+    def analyse(self, *args, **kwargs):
+        from schoolgate.judge import ToxicityUnavailable
+
+        raise ToxicityUnavailable("toxicity model files unavailable: test")
+
+    analyse_batch = analyse
+
+
+@pytest.fixture
+def fake_judge(settings):
+    settings.SCHOOLGATE_JUDGE = judge = FakeJudge()
+    return judge
+
+
+@pytest.fixture
+def broken_judge(settings):
+    settings.SCHOOLGATE_JUDGE = judge = BrokenJudge()
+    return judge
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from schoolgate.judge.types import CATEGORY_LABELS
+from schoolgate.judge.types import category_label
 
 
 def _entry(case, at, kind, title, text="", by="", private=False, **extra):
@@ -23,7 +23,7 @@ def for_case(case, *, include_private: bool) -> list[dict]:
         corr = f" (corrects E{item.corrects_id})" if item.corrects_id else ""
         out.append(_entry(case, item.added_at, "evidence", f"Evidence {item.number}: {item.get_kind_display()}{corr} — {what}", detail, item.added_by_label, sha256=item.sha256))
         for f in (item.verdict or {}).get("findings", ()):
-            label = CATEGORY_LABELS.get(f.get("category"), f.get("category"))
+            label = category_label(f.get("category", ""))
             clause = f" — clause {f['clause']}" if f.get("clause") else " — advice (the policy does not name it)"
             out.append(_entry(case, item.added_at, "finding", f"Finding on {item.number}: {label}{clause}", f"“{f.get('quote', '')}”", "the judge"))
     for a in case.step_actions.all():

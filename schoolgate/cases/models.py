@@ -182,7 +182,8 @@ class Evidence(AppendOnly):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     added_by_label = models.CharField(max_length=200, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
-    # The judge's verdict on text evidence (verdict_record layout); filled once.
+    # The judge's verdict on text evidence (`policies.judging.judge_record` layout). A held record
+    # (`unavailable`: the judge could not run) may be replaced once by a real verdict; a real one stays.
     verdict = models.JSONField(null=True, blank=True)
     judge_note = models.CharField(max_length=300, blank=True)
 
@@ -196,6 +197,10 @@ class Evidence(AppendOnly):
     @property
     def number(self) -> str:
         return f"E{self.pk}"
+
+    @property
+    def is_judged(self) -> bool:
+        return bool(self.verdict) and not self.verdict.get("unavailable")
 
     def content_bytes(self) -> bytes:
         """The exact bytes that were hashed."""

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from schoolgate.audit.models import record
+from schoolgate.judge.types import category_label
+from schoolgate.policies import judging
 from schoolgate.schools.models import Membership, Person
 
 from . import evidence as ev
@@ -44,28 +46,11 @@ def _require_open(case: Case):
 
 # --- the judge -------------------------------------------------------------------------------------
 
-def run_judge(school, text: str) -> tuple[dict | None, str]:
-    """(verdict record, note). A judge that is missing or fails leaves the evidence unjudged, not lost."""
-    from schoolgate.policies import judging
-
-    try:
-        verdict = judging.judge_text(school, text)
-    except judging.NoPolicy as exc:
-        return None, str(exc)
-    except Exception as exc:  # the judge is another app; its failure must not lose the evidence
-        log.warning("judge failed on case evidence: %s", exc)
-        return None, "The judge could not check this text just now; run it again later."
-    record = judging.verdict_record(verdict)
-    clauses = {}
-    version = school.current_policy()
-    if version is not None:
-        clauses = {c.clause_id: c for c in version.clauses.all()}
-    for f in record["findings"]:
-        clause = clauses.get(f.get("clause"))
-        if clause is not None:
-            f["clause_text"] = clause.text
-            f["clause_heading"] = clause.heading
-    return record, ""
+def run_judge(school, text: str) -> tuple[dict, str]:
+    """(verdict record, note) through the one door; a judge that cannot run gives a held record and the
+    note says so, so the evidence is kept and can be judged again later (`rejudge`)."""
+    verdict = judging.judge_record(school, text)
+    return verdict, (verdict["explanation"] if verdict.get("unavailable") else "")
 
 
 # --- opening ---------------------------------------------------------------------------------------
@@ -226,7 +211,7 @@ def rejudge(item: Evidence, *, actor) -> Evidence:
     with transaction.atomic():
         _lock(item.case)
         item = Evidence.objects.select_for_update().get(pk=item.pk)
-        if item.verdict is not None or not item.text:
+        if item.is_judged or not item.text:
             raise CaseError("This item already has the judge's verdict.")
         verdict, note = run_judge(item.case.school, item.text)
         item.verdict, item.judge_note = verdict, note
@@ -320,9 +305,7 @@ def steps_for(case):
 
 
 def _conditions_text(step) -> str:
-    from schoolgate.judge.types import CATEGORY_LABELS
-
-    cats = [CATEGORY_LABELS.get(c, c) for c in step.conditions.get("categories", ())]
+    cats = [category_label(c) for c in step.conditions.get("categories", ())]
     flags = [ASSESSMENTS.get(a, a).lower() for a in step.conditions.get("assessments", ())]
     parts = []
     if cats:

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("<slug:slug>/cases/", views.case_list, name="list"),
     path("<slug:slug>/cases/new/", views.open_view, name="open"),
+    path("<slug:slug>/cases/from-review/<int:item_pk>/", views.open_from_review, name="open_from_review"),
     path("<slug:slug>/cases/<int:pk>/", views.detail, name="detail"),
     path("<slug:slug>/cases/<int:pk>/evidence/<str:kind>/", views.add_evidence, name="add_evidence"),
     path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/file/", views.evidence_file, name="evidence_file"),

@@ -13,9 +13,11 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolgate.audit.models import record
+from schoolgate.channel.models import ReviewItem
 from schoolgate.schools.access import school_view
 from schoolgate.schools.models import LEADERSHIP, MODERATORS, STAFF_ROLES, Membership, Person
 
@@ -94,6 +96,39 @@ def open_view(request):
             return _back(case)
     status = 400 if request.method == "POST" else 200
     return render(request, "cases/open.html", {"form": form}, status=status)
+
+
+# The judge's categories that match a case assessment flag of the same meaning.
+CATEGORY_ASSESSMENTS = {"allegation": "defamatory", "harassment": "harassment", "hate": "racial", "obscene": "grossly_obscene", "threat": "threatens_violence"}
+
+
+@school_view(MODERATORS)
+@require_POST
+def open_from_review(request, item_pk):
+    """Open a case from a comment or post the review queue rejected, with its text as the first evidence."""
+    school = request.school
+    entry = get_object_or_404(ReviewItem, pk=item_pk, school=school)
+    if entry.status != ReviewItem.Status.REJECTED:
+        messages.error(request, "A case can be opened from a rejected item.")
+        return redirect("channel:item", slug=school.slug, pk=entry.pk)
+    categories = sorted({f["category"] for f in entry.findings})
+    # It was written on the school's own forum; the judge's categories suggest the case's other flags.
+    assessments = ["on_school_forum"] + [CATEGORY_ASSESSMENTS[c] for c in categories if c in CATEGORY_ASSESSMENTS]
+    when = timezone.localtime(entry.created_at).strftime("%-d %B %Y %H:%M")
+    reason = entry.reason_clause or entry.reason_text or "no reason given"
+    try:
+        case = services.open_case(
+            school, opened_by=request.user,
+            concern=f"{entry.get_kind_display()} rejected on the school channel ({reason}). Judge's categories: {', '.join(categories) or 'none'}.",
+            parent_user=entry.author, parent_name=entry.author_label, source="review_queue", evidence_text=entry.text,
+            evidence_label=f"{entry.get_kind_display()} submitted to the school channel on {when}",
+            assessments=tuple(dict.fromkeys(assessments)),
+        )
+    except CaseError as exc:
+        messages.error(request, f"The case was not opened: {exc}")
+        return redirect("channel:item", slug=school.slug, pk=entry.pk)
+    messages.success(request, "Case opened with the rejected text as evidence.")
+    return _back(case)
 
 
 @school_view(STAFF_ROLES)

@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from schoolgate.judge.types import CATEGORY_LABELS, CHANNEL_LABELS
+from schoolgate.judge.types import CHANNEL_LABELS
 
 REJECTION_WINDOW_DAYS = 30
 
@@ -287,6 +287,3 @@ def marks(findings) -> list[dict]:
         if not any(o is not f and o["start"] >= f["start"] and o["end"] <= f["end"] and (o["end"] - o["start"]) < (f["end"] - f["start"]) for o in spans)
     ]
 
-
-def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category.replace("_", " "))

@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from schoolgate.audit.models import record
 from schoolgate.judge.types import CHANNEL_LABELS
-from schoolgate.policies.judging import NoPolicy, judge_text, verdict_record
+from schoolgate.policies.judging import clause_index, judge_record
 from schoolgate.schools.models import MODERATORS, Membership, Person, Role
 
-from .models import REJECTION_WINDOW_DAYS, Comment, Concern, Notification, Post, Restriction, ReviewItem, category_label
+from .models import REJECTION_WINDOW_DAYS, Comment, Concern, Notification, Post, Restriction, ReviewItem
 
 log = logging.getLogger(__name__)
 
@@ -63,25 +63,12 @@ def label(user) -> str:
 
 
 def run_judge(school, text: str, *, author=None, staff: bool = False) -> dict:
-    """The verdict as stored with the item. If the judge cannot run, the text is held, never waved through.
+    """The verdict as stored with the item (through the one door, `policies.judging`): if the judge
+    cannot run, the record holds the item for a moderator, never waves it through.
 
     `author` (a user) lets the judge recognise a parent's own child; `staff` marks a post written by the
     school itself, where "speaking for the school" is what the post is for, not a breach."""
-    try:
-        verdict = judge_text(school, text, author=_roster_person(school, author) if author is not None else None)
-    except NoPolicy as exc:
-        return _unavailable(str(exc))
-    except ImportError:
-        log.exception("the judge could not be loaded")
-        return _unavailable("The automatic check is not available at the moment.")
-    data = verdict_record(verdict)
-    clauses = _clause_texts(school)
-    for finding in data["findings"]:
-        finding["label"] = category_label(finding["category"])
-        finding["clause_text"] = clauses.get(finding.get("clause") or "", "")
-    if staff:
-        _staff_voice(data)
-    return data
+    return judge_record(school, text, author=_roster_person(school, author) if author is not None else None, staff=staff)
 
 
 def _roster_person(school, user):
@@ -89,24 +76,8 @@ def _roster_person(school, user):
     return membership.person.as_judge_person() if membership else None
 
 
-def _staff_voice(data: dict) -> None:
-    # The policy's "voice of authority" clause is about parents; a staff post is the school's voice.
-    kept = [f for f in data["findings"] if f["category"] != "speaking_for_school"]
-    if len(kept) != len(data["findings"]):
-        data["not_applicable"] = [f for f in data["findings"] if f["category"] == "speaking_for_school"]
-        data["findings"] = kept
-        if not kept:
-            data["decision"] = "allow"
-            data["explanation"] = "Written by staff for the school: the policy's clause on speaking for the school is about parents/carers."
-
-
-def _unavailable(why: str) -> dict:
-    return {"decision": "review", "explanation": f"{why} A moderator will read this.", "scores": {}, "findings": [], "unavailable": True}
-
-
 def _clause_texts(school) -> dict[str, str]:
-    version = school.current_policy()
-    return dict(version.clauses.values_list("clause_id", "text")) if version else {}
+    return {clause_id: clause.text for clause_id, clause in clause_index(school).items()}
 
 
 def policy_data(school) -> dict:
@@ -496,9 +467,9 @@ def respond_concern(concern: Concern, *, actor, response: str) -> Concern:
 
 
 def author_histories(school, user_ids) -> dict[int, dict]:
-    """Per author: earlier decisions by status, recent rejections, restrictions and open cases (batched)."""
+    """Per author: earlier decisions by status, recent rejections and restrictions (batched)."""
     user_ids = [u for u in set(user_ids) if u is not None]
-    out = {u: {"decisions": {}, "recent_rejections": 0, "restrictions": [], "open_cases": []} for u in user_ids}
+    out = {u: {"decisions": {}, "recent_rejections": 0, "restrictions": [], "badges": []} for u in user_ids}
     if not user_ids:
         return out
     rows = (ReviewItem.objects.filter(school=school, author_id__in=user_ids).exclude(status=ReviewItem.Status.PENDING)
@@ -512,16 +483,8 @@ def author_histories(school, user_ids) -> dict[int, dict]:
         out[row["author_id"]]["recent_rejections"] = row["n"]
     for r in Restriction.objects.filter(school=school, user_id__in=user_ids).order_by("-created_at"):
         out[r.user_id]["restrictions"].append(r)
-    for case in open_cases(school, user_ids):
-        out[case.parent_user_id]["open_cases"].append(case)
     for history in out.values():
         history["suggest_case"] = school.rejections_before_case > 0 and history["recent_rejections"] >= school.rejections_before_case
         history["total_decisions"] = sum(history["decisions"].values())
     return out
 
-
-def open_cases(school, user_ids) -> list:
-    """The authors' open cases (imported here: the cases app builds on the channel, not the reverse)."""
-    from schoolgate.cases.models import Case
-
-    return list(Case.objects.filter(school=school, parent_user_id__in=list(user_ids), status=Case.Status.OPEN))

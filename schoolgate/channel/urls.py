@@ -22,7 +22,6 @@ urlpatterns = [
     path("<slug:slug>/queue/", views.queue, name="queue"),
     path("<slug:slug>/queue/<int:pk>/", views.item, name="item"),
     path("<slug:slug>/queue/<int:pk>/decide/", views.decide, name="decide"),
-    path("<slug:slug>/queue/<int:pk>/open-case/", views.open_case, name="open_case"),
     path("<slug:slug>/concerns/", views.concerns, name="concerns"),
     path("<slug:slug>/concerns/new/", views.concern_new, name="concern_new"),
     path("<slug:slug>/concerns/<int:pk>/", views.concern, name="concern"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schoolgate.plugins import hooks
 from schoolgate.schools.access import school_view
 from schoolgate.schools.models import EVERYONE, MODERATORS, STAFF_ROLES, Membership, Role
 
@@ -19,8 +20,6 @@ from .forms import CheckForm, CommentForm, ConcernForm, DecisionForm, PostForm, 
 from .models import Comment, Concern, Notification, Post, Restriction, ReviewItem, marks, visible_posts
 from .services import ChannelError
 
-# The judge's categories that match a case assessment flag of the same meaning.
-CATEGORY_ASSESSMENTS = {"allegation": "defamatory", "harassment": "harassment", "hate": "racial", "obscene": "grossly_obscene", "threat": "threatens_violence"}
 POSTER_GRANTERS = frozenset({Role.HEADTEACHER, Role.OFFICE})
 QUEUE_PAGE = 50
 
@@ -226,6 +225,21 @@ def notifications(request):
 # ---------------------------------------------------------------- the review queue
 
 
+def _with_history(request, items) -> None:
+    """Each item's author history, plus what later apps add to the queue (`review_queue` hooks, see
+    `schoolgate.plugins`): badges on the author (an open case) and actions on a decided item."""
+    school = request.school
+    user_ids = [i.author_id for i in items]
+    histories = services.author_histories(school, user_ids)
+    for hook in hooks("review_queue", "author_badges"):
+        for user_id, badges in hook(school, user_ids).items():
+            histories.setdefault(user_id, {}).setdefault("badges", []).extend(badges)
+    item_hooks = hooks("review_queue", "item_actions")
+    for item in items:
+        item.history = histories.get(item.author_id, {})
+        item.plugin_actions = [action for hook in item_hooks for action in hook(request, item)]
+
+
 def _clauses(school):
     version = school.current_policy()
     return list(version.clauses.all()) if version else []
@@ -247,9 +261,7 @@ def queue(request):
     if kind in ReviewItem.Kind.values:
         items = items.filter(kind=kind)
     page = Paginator(items, QUEUE_PAGE).get_page(request.GET.get("page"))
-    histories = services.author_histories(school, [i.author_id for i in page])
-    for item in page:
-        item.history = histories.get(item.author_id, {})
+    _with_history(request, list(page))
     clauses = _clauses(school)
     counts = dict(ReviewItem.objects.filter(school=school, status=ReviewItem.Status.PENDING).values_list("kind").annotate(n=Count("id")))
     return render(request, "channel/queue.html", {
@@ -263,7 +275,7 @@ def queue(request):
 def item(request, pk):
     school = request.school
     entry = get_object_or_404(ReviewItem.objects.select_related("post", "comment__post"), pk=pk, school=school)
-    entry.history = services.author_histories(school, [entry.author_id]).get(entry.author_id, {})
+    _with_history(request, [entry])
     earlier = ReviewItem.objects.filter(school=school, author_id=entry.author_id).exclude(pk=entry.pk).order_by("-created_at")[:10] if entry.author_id else []
     return render(request, "channel/item.html", {"item": entry, "earlier": earlier, "clauses": _clauses(school),
                                                   "form": DecisionForm(initial={"version": entry.version, "edited_text": entry.text}, clauses=_clauses(school))})
@@ -300,44 +312,9 @@ def decide(request, pk):
 
 
 def _item_page(request, entry, form, status):
-    entry.history = services.author_histories(request.school, [entry.author_id]).get(entry.author_id, {})
+    _with_history(request, [entry])
     earlier = ReviewItem.objects.filter(school=request.school, author_id=entry.author_id).exclude(pk=entry.pk).order_by("-created_at")[:10] if entry.author_id else []
     return render(request, "channel/item.html", {"item": entry, "earlier": earlier, "clauses": _clauses(request.school), "form": form}, status=status)
-
-
-@school_view(MODERATORS)
-@require_POST
-def open_case(request, pk):
-    school = request.school
-    entry = get_object_or_404(ReviewItem, pk=pk, school=school)
-    if entry.status != ReviewItem.Status.REJECTED:
-        messages.error(request, "A case can be opened from a rejected item.")
-        return redirect("channel:item", slug=school.slug, pk=entry.pk)
-    try:
-        from schoolgate.cases.models import ASSESSMENTS
-        from schoolgate.cases.services import CaseError
-        from schoolgate.cases.services import open_case as cases_open_case
-    except ImportError:
-        messages.error(request, "Cases are not available yet on this installation.")
-        return redirect("channel:item", slug=school.slug, pk=entry.pk)
-    categories = sorted({f["category"] for f in entry.findings})
-    # It was written on the school's own forum; the judge's categories suggest the case's other flags.
-    assessments = ["on_school_forum"] + [CATEGORY_ASSESSMENTS[c] for c in categories if c in CATEGORY_ASSESSMENTS]
-    when = timezone.localtime(entry.created_at).strftime("%-d %B %Y %H:%M")
-    reason = entry.reason_clause or entry.reason_text or "no reason given"
-    try:
-        case = cases_open_case(
-            school, opened_by=request.user,
-            concern=f"{entry.get_kind_display()} rejected on the school channel ({reason}). Judge's categories: {', '.join(categories) or 'none'}.",
-            parent_user=entry.author, parent_name=entry.author_label, source="review_queue", evidence_text=entry.text,
-            evidence_label=f"{entry.get_kind_display()} submitted to the school channel on {when}",
-            assessments=tuple(a for a in dict.fromkeys(assessments) if a in ASSESSMENTS),
-        )
-    except CaseError as exc:
-        messages.error(request, f"The case was not opened: {exc}")
-        return redirect("channel:item", slug=school.slug, pk=entry.pk)
-    messages.success(request, "Case opened with the rejected text as evidence.")
-    return redirect("cases:detail", school.slug, case.pk)
 
 
 # ---------------------------------------------------------------- private concerns

@@ -28,12 +28,12 @@ Headteacher, {school}"""
 
 
 def default_closure_body(scan, finding=None) -> str:
-    from schoolgate.judge.types import CATEGORY_LABELS
+    from schoolgate.judge.types import category_label
 
     categories = sorted(set(scan.findings.values_list("category", flat=True)))
     examples = ""
     if categories:
-        examples = " (" + "; ".join(CATEGORY_LABELS.get(c, c) for c in categories) + ")"
+        examples = " (" + "; ".join(category_label(c) for c in categories) + ")"
     school = scan.school
     return DEFAULT_CLOSURE_BODY.format(
         administrator=scan.administrator or "group administrator",

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from django.utils.html import escape
 
-from schoolgate.judge.types import CATEGORY_LABELS
+from schoolgate.judge.types import category_label
 
 
 @dataclass
@@ -83,7 +83,7 @@ def build(*, school_name, title, platform, start, end, messages, participants, f
     by_message: dict[int, list[dict]] = defaultdict(list)
     for f in findings:
         by_message[f["message_index"]].append(
-            {**f, "label": CATEGORY_LABELS.get(f["category"], f["category"]), "clause_text": clauses.get(f["clause"], ""), "breach": True}
+            {**f, "label": category_label(f["category"]), "clause_text": clauses.get(f["clause"], ""), "breach": True}
         )
 
     def shown(line: Line | None) -> Line | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from . import confidential as conf
 from .decision import decide
@@ -26,7 +26,7 @@ from .names import Mention, find_mentions
 from .text import sentences
 from .types import CATEGORIES, Clause, Finding, Person, PolicyView, Roster, Verdict
 
-__all__ = ["analyse", "analyse_batch", "Judge", "ToxicityUnavailable", "set_toxicity_model"]
+__all__ = ["analyse", "analyse_batch", "ToxicityUnavailable"]
 
 TOXIC = ("abuse", "threat", "hate", "obscene", "harassment")
 # Findings below this score are not listed (the score is still in `scores`).
@@ -37,26 +37,8 @@ class ToxicityUnavailable(RuntimeError):
     pass
 
 
-class NullToxicity:
-    """Clearly-labelled stand-in used only by tests of the judge's other parts: scores nothing."""
-
-    available = False
-
-    def score_batch(self, texts: list[str]) -> list[dict]:
-        return [{c: (0.0, []) for c in TOXIC} for _ in texts]
-
-    def score(self, text: str) -> dict:
-        return self.score_batch([text])[0]
-
-
 _tox_lock = threading.Lock()
 _tox_model = None
-
-
-def set_toxicity_model(model) -> None:
-    """Inject a toxicity model (tests; or a caller that loaded one itself). None: load the real one again."""
-    global _tox_model
-    _tox_model = model
 
 
 def _toxicity():
@@ -64,10 +46,8 @@ def _toxicity():
     if _tox_model is None:
         with _tox_lock:
             if _tox_model is None:
-                try:
-                    from .toxicity import ToxicityModel
-                except ImportError as exc:  # the toxicity engineer's module has not landed
-                    raise ToxicityUnavailable(f"toxicity model unavailable: {exc}") from exc
+                from .toxicity import ToxicityModel
+
                 try:
                     _tox_model = ToxicityModel.load()
                 except (OSError, KeyError, ValueError) as exc:
@@ -211,17 +191,3 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
     decision, explanation = decide(findings, policy, cited)
     return Verdict(decision=decision, explanation=explanation,
                    scores={c: round(min(1.0, max(0.0, v)), 4) for c, v in scores.items()}, findings=findings)
-
-
-class Judge:
-    """Convenience wrapper holding a policy and roster (chat scans, the web page)."""
-
-    def __init__(self, policy: PolicyView, roster: Roster | None = None):
-        self.policy = policy
-        self.roster = roster
-
-    def analyse(self, text: str, author: Person | None = None) -> Verdict:
-        return analyse(text, self.policy, self.roster, author=author)
-
-    def analyse_batch(self, texts: Iterable[str]) -> list[Verdict]:
-        return analyse_batch(list(texts), self.policy, self.roster)

@@ -7,47 +7,8 @@ school's clause and points to the channel that school's policy gives for concern
 
 from __future__ import annotations
 
-from .types import CHANNEL_LABELS, Clause, Finding, PolicyView
+from .types import CATEGORY, CHANNEL_LABELS, Clause, Finding, PolicyView
 
-# What the post reads as, to open the sentence: "This reads as ..."
-READS_AS = {
-    "abuse": "abusive or insulting language",
-    "threat": "a threat of violence",
-    "hate": "racist or hateful language",
-    "obscene": "obscene language",
-    "harassment": "bullying or harassment",
-    "allegation": "an allegation against someone connected with the school",
-    "complaint": "a complaint about the school or a member of staff",
-    "naming_child": "naming or commenting on a child",
-    "confidential": "personal or confidential information about someone",
-    "staff_contact": "contacting a member of staff through social media",
-    "speaking_for_school": "a message posted as though it came from the school",
-    "image_consent": "sharing photos or videos of other children or staff",
-}
-# What the policy asks instead; {who} is the school's own channel list.
-ASKS = {
-    "abuse": "asks you not to post this; if something is wrong, please raise it with {who}",
-    "threat": "asks you not to post this; if something is wrong, please raise it with {who}",
-    "hate": "asks you not to post this; if something is wrong, please raise it with {who}",
-    "obscene": "asks you not to post this; if something is wrong, please raise it with {who}",
-    "harassment": "asks you not to post this; if something is wrong, please raise it with {who}",
-    "allegation": "asks you to raise serious concerns privately with {who} instead",
-    "complaint": "asks you to raise it with {who} instead",
-    "naming_child": "asks you not to name or discuss other children online; please speak to {who} about any concern",
-    "confidential": "asks you to remove the personal details and speak to {who} privately instead",
-    "staff_contact": "asks you to contact staff through the school, for example {who}, not through social media",
-    "speaking_for_school": "asks parents not to post as a voice of the school; please share the school's own message or ask {who}",
-    "image_consent": "asks you to share only photos of your own children; please check with {who} about consent",
-}
-# Which of the school's channels suit each concern, in order of preference.
-PREFERRED = {
-    "complaint": ("headteacher", "governing_body", "chair_of_governors", "class_teacher", "complaints_procedure"),
-    "allegation": ("headteacher", "governing_body", "chair_of_governors", "complaints_procedure"),
-    "staff_contact": ("class_teacher", "headteacher", "governing_body"),
-    "naming_child": ("class_teacher", "headteacher", "governing_body"),
-    "image_consent": ("class_teacher", "headteacher", "governing_body"),
-    "speaking_for_school": ("headteacher", "class_teacher", "governing_body"),
-}
 LONG_CLAUSE = 140
 
 
@@ -73,7 +34,7 @@ def decide(findings: list[Finding], policy: PolicyView, clauses: dict[str, Claus
     if advice:
         top = max(advice, key=lambda f: f.score)
         return "allow", (
-            f"This may include {READS_AS[top.category]}, which {policy.school_name or 'the school'}'s policy "
+            f"This may include {CATEGORY[top.category].reads_as}, which {policy.school_name or 'the school'}'s policy "
             f"does not cover, so it can be posted, but please take care."
         )
     return "allow", "Nothing in this message appears to go against the school's policy."
@@ -81,7 +42,7 @@ def decide(findings: list[Finding], policy: PolicyView, clauses: dict[str, Claus
 
 def channel_phrase(category: str, policy: PolicyView) -> str:
     people = [c for c in policy.channels if c in CHANNEL_LABELS and c != "complaints_procedure"]
-    order = PREFERRED.get(category)
+    order = CATEGORY[category].channels
     if order:
         people = sorted(people, key=lambda c: order.index(c) if c in order else len(order))
         # For a complaint or allegation the class teacher is rarely the right person when senior people are named.
@@ -105,5 +66,5 @@ def cite(clause: Clause | None) -> str:
 
 def explain(f: Finding, policy: PolicyView, clause: Clause | None) -> str:
     """One sentence: what it reads as, the school's clause, and who to talk to instead."""
-    asks = ASKS[f.category].format(who=channel_phrase(f.category, policy))
-    return f"This reads as {READS_AS[f.category]}, and {cite(clause)} {asks}."
+    asks = CATEGORY[f.category].asks.format(who=channel_phrase(f.category, policy))
+    return f"This reads as {CATEGORY[f.category].reads_as}, and {cite(clause)} {asks}."

@@ -12,38 +12,80 @@ import io
 from dataclasses import dataclass, field
 from typing import Iterable
 
-CATEGORIES: tuple[str, ...] = (
-    "abuse",
-    "threat",
-    "hate",
-    "obscene",
-    "harassment",
-    "allegation",
-    "complaint",
-    "naming_child",
-    "confidential",
-    "staff_contact",
-    "speaking_for_school",
-    "image_consent",
-)
+@dataclass(frozen=True)
+class Category:
+    """One category of the judge, and every piece of wording the product uses for it.
+
+    `label`: plain words for lists and records; `reads_as`: opens the explanation ("This reads as ...");
+    `asks`: what the policy asks instead, `{who}` being the school's own channels; `channels`: which of
+    the school's channels suit this concern, in order of preference (empty: the policy's own order).
+    """
+
+    name: str
+    label: str
+    reads_as: str
+    asks: str
+    channels: tuple[str, ...] = ()
+
+
+_NOT_THIS = "asks you not to post this; if something is wrong, please raise it with {who}"
+
+CATEGORY: dict[str, Category] = {
+    c.name: c
+    for c in (
+        Category("abuse", "abusive or insulting language", "abusive or insulting language", _NOT_THIS),
+        Category("threat", "a threat of violence", "a threat of violence", _NOT_THIS),
+        Category("hate", "racist or hateful language", "racist or hateful language", _NOT_THIS),
+        Category("obscene", "obscene language", "obscene language", _NOT_THIS),
+        Category("harassment", "bullying or harassment", "bullying or harassment", _NOT_THIS),
+        Category(
+            "allegation", "an allegation against an identifiable person", "an allegation against someone connected with the school",
+            "asks you to raise serious concerns privately with {who} instead",
+            ("headteacher", "governing_body", "chair_of_governors", "complaints_procedure"),
+        ),
+        Category(
+            "complaint", "a complaint about the school or its staff", "a complaint about the school or a member of staff",
+            "asks you to raise it with {who} instead",
+            ("headteacher", "governing_body", "chair_of_governors", "class_teacher", "complaints_procedure"),
+        ),
+        Category(
+            "naming_child", "naming a child", "naming or commenting on a child",
+            "asks you not to name or discuss other children online; please speak to {who} about any concern",
+            ("class_teacher", "headteacher", "governing_body"),
+        ),
+        Category(
+            "confidential", "confidential or personal information", "personal or confidential information about someone",
+            "asks you to remove the personal details and speak to {who} privately instead",
+        ),
+        Category(
+            "staff_contact", "contacting staff through social media", "contacting a member of staff through social media",
+            "asks you to contact staff through the school, for example {who}, not through social media",
+            ("class_teacher", "headteacher", "governing_body"),
+        ),
+        Category(
+            "speaking_for_school", "speaking on behalf of the school", "a message posted as though it came from the school",
+            "asks parents not to post as a voice of the school; please share the school's own message or ask {who}",
+            ("headteacher", "class_teacher", "governing_body"),
+        ),
+        Category(
+            "image_consent", "sharing images of children or staff without consent", "sharing photos or videos of other children or staff",
+            "asks you to share only photos of your own children; please check with {who} about consent",
+            ("class_teacher", "headteacher", "governing_body"),
+        ),
+    )
+}
+
+# The fixed category names, in the CLI contract's order.
+CATEGORIES: tuple[str, ...] = tuple(CATEGORY)
 
 DECISIONS = ("allow", "review", "block")
 
-# Plain-words names a parent understands, used in explanations.
-CATEGORY_LABELS: dict[str, str] = {
-    "abuse": "abusive or insulting language",
-    "threat": "a threat of violence",
-    "hate": "racist or hateful language",
-    "obscene": "obscene language",
-    "harassment": "bullying or harassment",
-    "allegation": "an allegation against an identifiable person",
-    "complaint": "a complaint about the school or its staff",
-    "naming_child": "naming a child",
-    "confidential": "confidential or personal information",
-    "staff_contact": "contacting staff through social media",
-    "speaking_for_school": "speaking on behalf of the school",
-    "image_consent": "sharing images of children or staff without consent",
-}
+
+def category_label(name: str) -> str:
+    """Plain words for a category; an unknown name (an old record) is shown readably, not dropped."""
+    known = CATEGORY.get(name)
+    return known.label if known else (name or "").replace("_", " ")
+
 
 # Who a parent should talk to instead, by channel id used in policy data.
 CHANNEL_LABELS: dict[str, str] = {

@@ -10,7 +10,7 @@ from schoolgate.judge.types import CATEGORIES
 from schoolgate.schools.access import school_view
 from schoolgate.schools.models import STAFF_ROLES
 
-from .judging import NoPolicy, judge_text
+from .judging import judge_record
 
 MAX_TEXT = 10_000
 
@@ -23,20 +23,10 @@ class TryForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def try_judge(request):
     form = TryForm(request.POST or None)
-    verdict = error = None
-    clauses = {}
+    verdict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            verdict = judge_text(request.school, form.cleaned_data["text"])
-        except NoPolicy as exc:
-            error = str(exc)
-        else:
-            version = request.school.current_policy()
-            clauses = {c.clause_id: c for c in version.clauses.all()}
-    findings = []
-    if verdict is not None:
-        findings = [{**f.as_dict(), "breach": f.breach, "clause_text": clauses[f.clause].text if f.clause in clauses else ""} for f in verdict.findings]
-    scores = sorted(((c, verdict.scores.get(c, 0.0)) for c in CATEGORIES), key=lambda kv: -kv[1]) if verdict else []
+        verdict = judge_record(request.school, form.cleaned_data["text"])
+    scores = sorted(((c, verdict["scores"].get(c, 0.0)) for c in CATEGORIES), key=lambda kv: -kv[1]) if verdict and verdict["scores"] else []
     status = 400 if request.method == "POST" and not form.is_valid() else 200
     template = "policies/_judge_result.html" if request.headers.get("HX-Request") else "policies/try_judge.html"
-    return render(request, template, {"form": form, "verdict": verdict, "findings": findings, "scores": scores, "error": error}, status=status)
+    return render(request, template, {"form": form, "verdict": verdict, "findings": verdict["findings"] if verdict else [], "scores": scores}, status=status)

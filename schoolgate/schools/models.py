@@ -29,6 +29,13 @@ MODERATORS = frozenset({Role.HEADTEACHER, Role.DSL, Role.OFFICE})
 EVERYONE = frozenset(Role.values)
 
 
+def actor_label(user, *, nobody: str = "") -> str:
+    """How a person is named in records and messages: their full name, else their log-in; `nobody` for None."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.get_username()
+
+
 class School(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)

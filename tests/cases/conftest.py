@@ -1,39 +1,14 @@
-"""Cases tests: a small, predictable judge stands in for the real one so the tests say exactly
+"""Cases tests: the fake judge (tests/conftest.py) stands in for the real one so the tests say exactly
 which findings (and so which conditional steps) a text produces."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-
-from schoolgate.judge.types import Finding, Verdict
-
-# word -> category; enough to drive the condition-gated steps.
-FAKE_WORDS = {
-    "liar": "allegation",
-    "stole": "allegation",
-    "hurt": "threat",
-    "idiot": "abuse",
-    "useless": "complaint",
-}
-
-
-def fake_judge_text(school, text, *, roster=None):
-    view = school.current_policy().policy_view()
-    findings = []
-    for word, category in FAKE_WORDS.items():
-        for m in re.finditer(rf"\b{word}\b", text, re.I):
-            clauses = view.clauses_for(category)
-            findings.append(Finding(category=category, clause=clauses[0].id if clauses else None, score=0.9,
-                                    start=m.start(), end=m.end(), quote=m.group(0), breach=bool(clauses)))
-    return Verdict(decision="block" if findings else "allow", explanation="fake judge", scores={f.category: f.score for f in findings}, findings=findings)
 
 
 @pytest.fixture(autouse=True)
-def fake_judge(monkeypatch):
-    monkeypatch.setattr("schoolgate.policies.judging.judge_text", fake_judge_text)
-    return fake_judge_text
+def _predictable_judge(fake_judge):
+    return fake_judge
 
 
 @pytest.fixture

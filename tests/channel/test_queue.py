@@ -1,4 +1,4 @@
-"""The review queue: who may use it, order, highlights, each action, concurrent decisions, notices, cases."""
+"""The review queue: who may use it, order, highlights, each action, concurrent decisions, notices."""
 
 import datetime as dt
 
@@ -174,29 +174,6 @@ def test_threshold_is_the_schools_setting_and_old_rejections_do_not_count(post, 
     assert not services.suggests_case(school, parent)
     _reject(services.submit_comment(post, author=parent, text=STORY).review_items.get(), user)
     assert services.suggests_case(school, parent)
-
-
-def test_open_a_case_from_a_rejected_item(comment_item, user, login):
-    from schoolgate.cases.models import Case
-
-    _reject(comment_item, user)
-    client = login("head@stokes-wood.demo")
-    assert client.get(f"/stokes-wood/queue/{comment_item.pk}/open-case/").status_code == 405
-    assert login("hughes@stokes-wood.demo").post(f"/stokes-wood/queue/{comment_item.pk}/open-case/").status_code == 403
-    response = login("head@stokes-wood.demo").post(f"/stokes-wood/queue/{comment_item.pk}/open-case/")
-    case = Case.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/stokes-wood/cases/{case.pk}/"
-    assert case.source == "review_queue" and case.parent_user == user("parent@stokes-wood.demo") and "on_school_forum" in case.assessments
-    assert case.evidence.filter(text=STORY).exists()
-    body = login("office@stokes-wood.demo").get(f"/stokes-wood/queue/{comment_item.pk}/").content.decode()
-    assert "open case" in body
-
-
-def test_a_pending_item_cannot_become_a_case(comment_item, login):
-    from schoolgate.cases.models import Case
-
-    assert login("head@stokes-wood.demo").post(f"/stokes-wood/queue/{comment_item.pk}/open-case/").status_code == 302
-    assert not Case.objects.exists()
 
 
 def test_decided_tab_lists_decisions(comment_item, user, login):
