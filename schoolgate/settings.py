@@ -3,7 +3,8 @@
 - SCHOOLGATE_DATA_DIR: where the SQLite database, uploads and the generated secret key live
   (default: `data/` in the checkout for a source install, else ~/.local/share/schoolgate).
 - DATABASE_URL: e.g. postgres://user:pass@host/db for production; SQLite in the data directory otherwise.
-- SECRET_KEY: generated on first run and stored (mode 600) in the data directory when not given.
+- SECRET_KEY: generated on first run and stored (mode 600) in the data directory when not given
+  (by `schoolgate.datadir.prepare()`, which the entry points call: importing the settings writes nothing).
 - DEBUG: off unless set to 1/true.
 - ALLOWED_HOSTS: comma-separated; defaults to the loopback names.
 - EMAIL_BACKEND / EMAIL_HOST / DEFAULT_FROM_EMAIL: console e-mail by default (nothing leaves the server).
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from schoolgate import datadir
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -24,33 +27,11 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _default_data_dir() -> Path:
-    checkout = PACKAGE_DIR.parent
-    if (checkout / "pyproject.toml").exists():
-        return checkout / "data"
-    return Path.home() / ".local" / "share" / "schoolgate"
+DATA_DIR = datadir.data_dir()
 
-
-DATA_DIR = Path(os.environ.get("SCHOOLGATE_DATA_DIR") or _default_data_dir()).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def _secret_key() -> str:
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        # O_EXCL: two processes starting at once must not overwrite each other's key.
-        try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_urlsafe(50))
-        except FileExistsError:
-            pass
-    return key_file.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
+# The entry points (`schoolgate ...`, wsgi.py) run `datadir.prepare()` first, so the key file exists
+# there. A process that imports the settings without them (the test suite) gets a key of its own.
+SECRET_KEY = os.environ.get("SECRET_KEY") or datadir.read_secret_key() or secrets.token_urlsafe(50)
 DEBUG = _truthy(os.environ.get("DEBUG"))
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 

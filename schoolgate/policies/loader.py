@@ -13,6 +13,7 @@ from schoolgate.audit.models import record
 from schoolgate.schools.models import School
 
 from .models import Clause, PolicyVersion, ProcedureStep, ReviewEvent
+from .audit_events import AuditEvent
 
 SEED_SLUGS = ("stokes-wood", "high-hesket")
 
@@ -92,7 +93,7 @@ def load_seed(slug: str, *, actor=None) -> tuple[School, PolicyVersion, bool]:
     )
     version.save(update_fields=["published_at"])
     record(
-        "policy.load_seed",
+        AuditEvent.LOAD_SEED,
         actor=actor,
         school=school,
         target=version,

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import copy
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from schoolgate.audit.models import record
+from schoolgate.mail import send_after_commit
+from schoolgate.schools.models import actor_label
 
 from .models import Acknowledgement, PolicyVersion, ReviewEvent, add_months
 from .loader import create_version
+from .audit_events import AuditEvent
 
 
 class PolicyError(ValueError):
@@ -35,7 +36,7 @@ def draft_from(current: PolicyVersion, *, version_label: str, actor) -> PolicyVe
     draft = create_version(current.school, data, status=PolicyVersion.Status.DRAFT, actor=actor)
     draft.next_review = add_months(timezone.localdate(), current.review_interval_months)
     draft.save(update_fields=["next_review"])
-    record("policy.draft", actor=actor, school=current.school, target=draft, summary=f"Started review: draft {version_label}")
+    record(AuditEvent.DRAFT, actor=actor, school=current.school, target=draft, summary=f"Started review: draft {version_label}")
     return draft
 
 
@@ -59,14 +60,14 @@ def publish(draft: PolicyVersion, *, actor, request=None) -> int:
     now = timezone.now()
     draft.status = PolicyVersion.Status.PUBLISHED
     draft.approved_by = actor
-    draft.approved_by_label = actor.get_full_name() or actor.get_username()
+    draft.approved_by_label = actor_label(actor)
     draft.published_at = now
     draft.save()
     ReviewEvent.objects.create(version=draft, reviewed_on=timezone.localdate(), note=f"Approved by {draft.approved_by_label}")
     people = list(audience(school))
     Acknowledgement.objects.bulk_create([Acknowledgement(version=draft, user=u, notified_at=now) for u in people])
     record(
-        "policy.publish",
+        AuditEvent.PUBLISH,
         actor=actor,
         school=school,
         target=draft,
@@ -74,7 +75,7 @@ def publish(draft: PolicyVersion, *, actor, request=None) -> int:
         superseded=[v.version for v in previous],
     )
     link = _ack_link(draft, request)
-    transaction.on_commit(lambda: _send(draft, people, link, reminder=False))
+    _send(draft, people, link, reminder=False)
     return len(people)
 
 
@@ -84,21 +85,17 @@ def _ack_link(version: PolicyVersion, request) -> str:
 
 
 def _send(version: PolicyVersion, users, link: str, *, reminder: bool) -> None:
+    """One e-mail per person, after the publication or reminder is committed."""
     subject = ("Reminder: " if reminder else "") + f"{version.school.name} has updated its social media policy"
-    messages = []
     for user in users:
-        if not user.email:
-            continue
         body = (
-            f"Dear {user.get_full_name() or user.get_username()},\n\n"
+            f"Dear {actor_label(user)},\n\n"
             f"{version.school.name} has published version {version.version} of its policy "
             f"\"{version.title}\".\n\n"
             f"{version.change_summary or 'Please read it.'}\n\n"
             f"Please read it and confirm you have done so: {link}\n"
         )
-        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+        send_after_commit(subject, body, [user.email])
 
 
 @transaction.atomic
@@ -107,7 +104,7 @@ def acknowledge(version: PolicyVersion, user) -> Acknowledgement:
     if ack.acknowledged_at is None:
         ack.acknowledged_at = timezone.now()
         ack.save(update_fields=["acknowledged_at"])
-        record("policy.acknowledge", actor=user, school=version.school, target=version, summary=f"Acknowledged version {version.version}")
+        record(AuditEvent.ACKNOWLEDGE, actor=user, school=version.school, target=version, summary=f"Acknowledged version {version.version}")
     return ack
 
 
@@ -124,6 +121,6 @@ def send_reminders(version: PolicyVersion, *, actor=None, min_days_between: int 
             ack.reminders_sent += 1
             ack.last_reminded_at = now
             ack.save(update_fields=["reminders_sent", "last_reminded_at"])
-        record("policy.remind", actor=actor, school=version.school, target=version, summary=f"Reminded {len(due)} people to acknowledge")
+        record(AuditEvent.REMIND, actor=actor, school=version.school, target=version, summary=f"Reminded {len(due)} people to acknowledge")
     _send(version, [a.user for a in due], _ack_link(version, request), reminder=True)
     return len(due)

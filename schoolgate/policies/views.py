@@ -15,6 +15,7 @@ from schoolgate.schools.models import EVERYONE, STAFF_ROLES, School
 
 from .models import Clause, PolicyVersion
 from .services import PolicyError, acknowledge, draft_from, publish, send_reminders
+from .audit_events import AuditEvent
 
 EDITORS = {"headteacher"}
 
@@ -96,7 +97,7 @@ def draft(request, pk):
             for f in clause_forms:
                 if f.has_changed():
                     f.save()
-            record("policy.edit_draft", actor=request.user, school=request.school, target=version, summary=f"Edited draft {version.version}", clauses=changed)
+            record(AuditEvent.EDIT_DRAFT, actor=request.user, school=request.school, target=version, summary=f"Edited draft {version.version}", clauses=changed)
             messages.success(request, "Draft saved.")
             return redirect("policies:draft", slug=request.school.slug, pk=version.pk)
         messages.error(request, "Please correct the errors below.")

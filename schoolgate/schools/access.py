@@ -46,7 +46,3 @@ def school_view(roles=EVERYONE):
         return wrapper
 
     return decorator
-
-
-def has_role(request, *roles) -> bool:
-    return bool(getattr(request, "roles", frozenset()) & set(roles))

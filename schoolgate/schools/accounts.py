@@ -11,6 +11,7 @@ from django.db import transaction
 from schoolgate.audit.models import record
 
 from .models import Membership, Role
+from .audit_events import AuditEvent
 
 # Who may hand out which roles: the Headteacher any; the office parents/carers and teachers.
 GRANTS = {
@@ -47,7 +48,7 @@ def give_role(school, *, email: str, full_name: str, role: str, person=None, act
     if not made:
         raise RoleError(f"{email} already has the role {membership.get_role_display()} here.")
     record(
-        "membership.add",
+        AuditEvent.MEMBERSHIP_ADD,
         actor=actor,
         school=school,
         target=membership,
@@ -66,7 +67,7 @@ def remove_role(membership: Membership, *, actor) -> None:
     if membership.role == Role.HEADTEACHER and not school.memberships.filter(role=Role.HEADTEACHER).exclude(pk=membership.pk).exists():
         raise RoleError("The school must keep at least one Headteacher account.")
     record(
-        "membership.remove",
+        AuditEvent.MEMBERSHIP_REMOVE,
         actor=actor,
         school=school,
         target=membership,

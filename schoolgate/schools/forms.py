@@ -36,8 +36,3 @@ class AccountForm(forms.Form):
         if person is not None and role == "parent" and person.kind != "parent":
             self.add_error("person", "A parent/carer account must be linked to a parent on the roster.")
         return cleaned
-
-
-class RoleChangeForm(forms.Form):
-    membership = forms.IntegerField(widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=[("remove", "Remove this role")])

@@ -91,10 +91,6 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def preferred_name(self) -> str:
-        return self.aliases[0] if self.kind == self.Kind.PUPIL and self.aliases else self.name
-
     def as_judge_person(self) -> JudgePerson:
         return JudgePerson(name=self.name, role=self.kind, group=self.group, aliases=tuple(self.aliases))
 
@@ -124,10 +120,6 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} at {self.school}"
-
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role in STAFF_ROLES
 
     def children(self):
         if self.person_id is None:

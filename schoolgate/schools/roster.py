@@ -20,6 +20,7 @@ from django.db import transaction
 from schoolgate.audit.models import record
 
 from .models import Guardianship, Person, School
+from .audit_events import AuditEvent
 
 HEADER = ["name", "role", "group", "aliases"]
 ROLES = {"pupil", "staff", "governor", "parent"}
@@ -161,7 +162,7 @@ def import_roster(school: School, data: bytes | str, *, actor=None, source: str 
                 _, made = Guardianship.objects.get_or_create(parent=parent, child=child)
                 result.links += int(made)
         record(
-            "roster.import",
+            AuditEvent.ROSTER_IMPORT,
             actor=actor,
             school=school,
             summary=f"Roster imported from {source}: {result.summary()}",
