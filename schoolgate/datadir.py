@@ -35,9 +35,9 @@ def read_secret_key() -> str | None:
 
 
 def prepare() -> Path:
-    """Create the data folder and, unless SECRET_KEY is given, the secret key (mode 600) once."""
+    """Create the data folder (with STATIC_ROOT) and, unless SECRET_KEY is given, the secret key (mode 600) once."""
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "static").mkdir(parents=True, exist_ok=True)  # STATIC_ROOT: WhiteNoise warns when it is missing
     if not os.environ.get("SECRET_KEY"):
         try:
             # O_EXCL: two processes starting at once must not overwrite each other's key.

@@ -246,9 +246,19 @@ def test_fine_tuned_stage_is_batch_independent(stage):
 
 def test_fine_tuned_stage_can_be_turned_off(model, stage):
     text = "He'd better watch himself... I'll sort him out."
-    on = model.score(text, band=WIDE_BAND)["abuse"][0]
-    off = model.score(text, finetuned=False, band=WIDE_BAND)["abuse"][0]
-    assert on != off
+    on = model.score(text, band=WIDE_BAND)
+    off = model.score(text, finetuned=False, band=WIDE_BAND)
+    tuned = dict(zip(stage.heads, stage.probabilities([text])[0]))
+    for category in CATEGORIES:
+        first = off[category][0]
+        if WIDE_BAND[0] <= first <= WIDE_BAND[1]:
+            # Borderline on the first pass: on, the fine-tuned stage's own probability replaces it.
+            assert on[category][0] == pytest.approx(float(tuned[category]), abs=1e-5), category
+        else:
+            # Outside the band the first pass stands either way.
+            assert on[category][0] == pytest.approx(first, abs=1e-6), category
+    assert WIDE_BAND[0] <= off["abuse"][0] <= WIDE_BAND[1]  # the case this test is about
+    assert abs(on["abuse"][0] - off["abuse"][0]) > 0.1
 
 
 @pytest.mark.parametrize("band", [None, WIDE_BAND])
