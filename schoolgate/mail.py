@@ -8,18 +8,31 @@ in-app record still tells the person. Outside a transaction the mail goes at onc
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 
 log = logging.getLogger(__name__)
+_quiet: ContextVar[bool] = ContextVar("schoolgate_mail_quiet", default=False)
+
+
+@contextmanager
+def quiet():
+    """No e-mail while building demo data: its notices stay in the app (the demo addresses are not real)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def send_after_commit(subject: str, body: str, to, *, reply_to=None, attachments=()) -> None:
     """Queue one e-mail for when the current transaction commits. `attachments`: (name, bytes, type)."""
     recipients = sorted({address for address in to if address})
-    if not recipients:
+    if not recipients or _quiet.get():
         return
 
     def send():
