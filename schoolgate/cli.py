@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+from schoolgate import datadir
+
 COMMANDS = [
     ("run", "set up the database and demo data, start the background worker and the web server on 127.0.0.1:8000"),
     ("setup", "create or upgrade the database and load both seed policies"),
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     if argv[:2] == ["help", "--django"]:
         argv = ["help"]
     argv[0] = ALIASES.get(argv[0], argv[0])
+    datadir.prepare()  # the data folder and secret key, before the settings are read (settings write nothing)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["schoolgate", *argv])

@@ -11,6 +11,13 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 
+from schoolgate.schools.models import School
+
+from .followups import open_case_from_finding
+from .models import ChatScan
+from .scans import run_scan
+from .uploads import record_upload
+
 # An Android export (day-first, 24-hour), as WhatsApp writes "WhatsApp Chat with Year 4 Parents 💬.txt".
 # Kelly Bennett, Ravi Shah and Jo Wright are parents on the roster; the others are shown by number.
 EXPORT = """\
@@ -61,11 +68,6 @@ FILE_NAME = "WhatsApp Chat with Year 4 Parents 💬.txt"
 
 
 def build(stdout=None):
-    from schoolgate.schools.models import School
-
-    from .models import ChatScan
-    from .services import open_case_from_finding, record_upload, run_scan
-
     school = School.objects.filter(slug="stokes-wood").first()
     if school is None or school.current_policy() is None:
         return None
@@ -101,10 +103,7 @@ def build(stdout=None):
             or scan.findings.first()
         )
         if finding is not None:
-            try:
-                case = open_case_from_finding(finding, actor=head)
-            except ImportError:
-                case = None
-            if case is not None and stdout is not None:
+            case = open_case_from_finding(finding, actor=head)
+            if stdout is not None:
                 stdout.write(f"Stokes Wood: case {case.pk} opened from the chat scan (message {finding.message_index + 1})")
     return scan

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from .retention import purge_due
+from .tasks import resume_stalled
+
 
 def daily(stdout=None):
-    from .services import purge_due, resume_stalled
-
     resume_stalled(stdout=stdout)
     purge_due(stdout=stdout)

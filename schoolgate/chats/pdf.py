@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from schoolgate.judge.types import category_label
 from schoolgate.pdf import render_pdf
 
 
@@ -28,8 +29,6 @@ Headteacher, {school}"""
 
 
 def default_closure_body(scan, finding=None) -> str:
-    from schoolgate.judge.types import category_label
-
     categories = sorted(set(scan.findings.values_list("category", flat=True)))
     examples = ""
     if categories:

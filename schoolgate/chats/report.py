@@ -13,7 +13,9 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from django.utils.html import escape
 
-from schoolgate.judge.types import category_label
+from schoolgate.policies.judging import clause_index, finding_record
+
+from .people import shown_names
 
 
 @dataclass
@@ -28,7 +30,7 @@ class Line:
 @dataclass
 class FlaggedMessage:
     message: Line
-    findings: list[dict]  # category, label, clause, clause_text, start, end, quote, score, pk, case_pk
+    findings: list[dict]  # category, label, clause, clause_text, clause_heading, start, end, quote, score, pk, case_pk
     before: Line | None = None
     after: Line | None = None
 
@@ -69,22 +71,14 @@ class Report:
         return sum(len(f.findings) for f in self.flagged)
 
 
-def clause_texts(school) -> dict[str, str]:
-    version = school.current_policy() if school is not None else None
-    if version is None:
-        return {}
-    return {c.clause_id: c.text for c in version.clauses.all()}
-
-
 def build(*, school_name, title, platform, start, end, messages, participants, findings, lines, names,
           daily_counts, clauses, participant_rows=None, notes=()) -> Report:
     """findings: dicts with message_index, author (real), timestamp, category, clause, start, end, quote, ...;
-    lines: index -> Line with the real author (context and flagged messages)."""
+    lines: index -> Line with the real author (context and flagged messages);
+    clauses: the school's `judging.clause_index` (clause id -> Clause), for the words beside each finding."""
     by_message: dict[int, list[dict]] = defaultdict(list)
     for f in findings:
-        by_message[f["message_index"]].append(
-            {**f, "label": category_label(f["category"]), "clause_text": clauses.get(f["clause"], ""), "breach": True}
-        )
+        by_message[f["message_index"]].append({**finding_record(f, clauses), "breach": True})
 
     def shown(line: Line | None) -> Line | None:
         if line is None:
@@ -125,8 +119,6 @@ def build(*, school_name, title, platform, start, end, messages, participants, f
 
 
 def for_scan(scan) -> Report:
-    from .services import shown_names
-
     names = shown_names(scan)
     findings = [
         {"pk": f.pk, "message_index": f.message_index, "author": f.author, "timestamp": f.timestamp, "category": f.category,
@@ -154,7 +146,7 @@ def for_scan(scan) -> Report:
     return build(
         school_name=scan.school.name, title=scan.title or scan.original_name, platform=scan.platform,
         start=scan.period_start, end=scan.period_end, messages=scan.messages_total, participants=scan.participant_count,
-        findings=findings, lines=lines, names=names, daily_counts=scan.daily_counts, clauses=clause_texts(scan.school),
+        findings=findings, lines=lines, names=names, daily_counts=scan.daily_counts, clauses=clause_index(scan.school),
         participant_rows=rows, notes=notes,
     )
 

@@ -1,4 +1,5 @@
-"""The scan's core, shared by the background task and the CLI: messages in batches -> the judge -> breaches.
+"""The scan's one loop, shared by the stored scan (`scans.run_scan`, in the worker) and the CLI (`scan-chat`):
+messages in batches -> the judge -> breaches, with each batch's daily counts and authors.
 
 Only ordinary text messages go to the judge: system notices, media placeholders and deleted-message notices
 carry no words of the author's. A breach is a finding whose category this school's policy names (it cites
@@ -10,13 +11,16 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
-from typing import Iterable, Iterator
 
-from schoolgate.chats.parsers import TEXT, Message
+from django.utils import timezone
+
+from schoolgate.chats.parsers import TEXT, Message, parse_with_info
 from schoolgate.judge.types import Finding, PolicyView, Roster
+from schoolgate.policies.judging import judge_batch
 
 BATCH_SIZE = 200
 
@@ -32,19 +36,90 @@ class Breach:
     quote: str
 
 
+@dataclass(frozen=True)
+class AuthorCount:
+    messages: int
+    first: datetime
+    last: datetime
+
+
+@dataclass(frozen=True)
+class JudgedBatch:
+    """One batch of the scan: its messages and, by message index, the breaches found in them."""
+
+    number: int
+    messages: list[Message]
+    breaches: dict[int, list[Breach]]
+
+    @property
+    def done(self) -> int:
+        """Messages read so far, this batch included (indexes are 0-based and contiguous)."""
+        return self.messages[-1].index + 1
+
+    def daily_counts(self, messages: Iterable[Message] | None = None) -> dict[str, list[int]]:
+        """day (the school's local date, ISO) -> [messages, breaches], for this batch or some of its messages."""
+        counts: dict[str, list[int]] = {}
+        for m in self.messages if messages is None else messages:
+            pair = counts.setdefault(local_day(m.timestamp), [0, 0])
+            pair[0] += 1
+            pair[1] += len(self.breaches.get(m.index, ()))
+        return counts
+
+    def authors(self, messages: Iterable[Message] | None = None) -> dict[str, AuthorCount]:
+        """author as the export writes them -> messages, first and last time (system notices have none)."""
+        out: dict[str, AuthorCount] = {}
+        for m in self.messages if messages is None else messages:
+            if m.author is None:
+                continue
+            ts = aware(m.timestamp)
+            seen = out.get(m.author)
+            out[m.author] = AuthorCount(1, ts, ts) if seen is None else AuthorCount(seen.messages + 1, min(seen.first, ts), max(seen.last, ts))
+        return out
+
+
+def scan(messages: Iterable[Message], policy: PolicyView, roster: Roster | None, *, batch_size: int = BATCH_SIZE,
+         author_of=None, start_batch: int = 0) -> Iterator[JudgedBatch]:
+    """The scan loop: each batch judged, in order. Batches before `start_batch` (committed by an earlier run of
+    a resumed scan) are read past without judging. Judge errors propagate: the caller decides what a failed
+    batch means (the stored scan keeps what it committed and can be resumed)."""
+    for number, batch in batches(messages, batch_size):
+        if number < start_batch:
+            continue
+        yield JudgedBatch(number, batch, judge_messages(batch, policy, roster, author_of=author_of))
+
+
+def merge_counts(into: dict[str, list[int]], counts: dict[str, list[int]]) -> dict[str, list[int]]:
+    for day, (messages, breaches) in counts.items():
+        pair = into.setdefault(day, [0, 0])
+        pair[0] += messages
+        pair[1] += breaches
+    return into
+
+
+def count_messages(source, **options) -> int:
+    """A counting pass (the parsers are fast; the judge is the slow part), so progress means something."""
+    messages, info = parse_with_info(source, **options)
+    for _ in messages:
+        pass
+    return info.messages
+
+
+def aware(ts: datetime) -> datetime:
+    """WhatsApp times are the phone's local time; read them as the school's (Europe/London)."""
+    return timezone.make_aware(ts) if timezone.is_naive(ts) else ts
+
+
+def local_day(ts: datetime) -> str:
+    return aware(ts).astimezone(timezone.get_current_timezone()).date().isoformat()
+
+
 def batches(messages: Iterable[Message], size: int = BATCH_SIZE) -> Iterator[tuple[int, list[Message]]]:
     """(batch number, messages) by message index, so batch n is always the same messages for the same file."""
     for number, group in groupby(messages, key=lambda m: m.index // size):
         yield number, list(group)
 
 
-def _analyse_batch(texts, policy, roster, authors=None):
-    from schoolgate.judge import analyse_batch  # loading the judge's models is not free: on first use
-
-    return analyse_batch(texts, policy, roster, authors=authors)
-
-
-def judge_messages(messages: list[Message], policy: PolicyView, roster: Roster, author_of=None) -> dict[int, list[Breach]]:
+def judge_messages(messages: list[Message], policy: PolicyView, roster: Roster | None, author_of=None) -> dict[int, list[Breach]]:
     """message index -> its breaches (only messages with at least one).
 
     author_of(name) -> judge Person or None: the author as the roster knows them (a parent writing about
@@ -53,7 +128,7 @@ def judge_messages(messages: list[Message], policy: PolicyView, roster: Roster, 
     if not judged:
         return {}
     authors = [author_of(m.author) if (author_of and m.author) else None for m in judged]
-    verdicts = _analyse_batch([m.text for m in judged], policy, roster, authors)
+    verdicts = judge_batch(policy, roster, [m.text for m in judged], authors)
     out: dict[int, list[Breach]] = {}
     for message, verdict in zip(judged, verdicts):
         found = _breaches(message, verdict.findings)
@@ -74,6 +149,27 @@ def _breaches(message: Message, findings: Iterable[Finding]) -> list[Breach]:
         start, end = max(0, int(f.start)), min(len(message.text), int(f.end))
         out.append(Breach(message.index, f.category, f.clause, start, max(start, end), float(f.score), message.text[start:end]))
     return out
+
+
+class ContextLines:
+    """The flagged messages and the message before and after each, kept as the scan streams past
+    (the CLI's PDF report; the stored scan keeps every message until its retention date instead)."""
+
+    def __init__(self):
+        self.lines: dict[int, Message] = {}
+        self._previous: Message | None = None
+        self._want_next: set[int] = set()
+
+    def add(self, batch: JudgedBatch) -> None:
+        for m in batch.messages:
+            if m.index in batch.breaches:
+                self.lines[m.index] = m
+                if self._previous is not None:
+                    self.lines[self._previous.index] = self._previous
+                self._want_next.add(m.index + 1)
+            if m.index in self._want_next:
+                self.lines[m.index] = m
+            self._previous = m
 
 
 _PHONE_JUNK = re.compile(r"[^\d+]")

@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,9 +21,14 @@ from schoolgate.policies.judging import NoPolicy
 from schoolgate.schools.access import school_view
 from schoolgate.schools.models import LEADERSHIP
 
-from . import pdf, report, services
+from . import pdf, report
+from .audit_events import AuditEvent
+from .followups import open_case_from_finding, send_closure_request
 from .forms import ClosureForm, RevealForm, UploadForm, max_upload_bytes
 from .models import ChatFinding, ChatScan, ClosureRequest, Participant
+from .people import reveal as reveal_participant
+from .tasks import enqueue_scan, resume_scan
+from .uploads import record_upload
 
 SCAN_ROLES = LEADERSHIP
 
@@ -50,12 +54,12 @@ def upload(request):
             if school.current_policy() is None:
                 messages.error(request, "Publish the school's policy first: the scan cites its clauses.")
                 return render(request, "chats/upload.html", _upload_context(form, school), status=409)
-            scan = services.record_upload(
+            scan = record_upload(
                 school, user=request.user, permission=form.permission(), upload=form.cleaned_data["file"],
                 day_first=form.day_first, administrator=form.cleaned_data["administrator"].strip(),
                 platform=getattr(form, "platform", ""),
             )
-            services.enqueue_scan(scan)
+            enqueue_scan(scan)
             messages.success(request, f"Permission recorded and file uploaded. The original will be deleted on {scan.purge_due:%-d %B %Y}.")
             return redirect("chats:detail", school.slug, scan.pk)
         return render(request, "chats/upload.html", _upload_context(form, school), status=400)
@@ -87,7 +91,7 @@ def detail(request, pk):
 def progress(request, pk):
     """The progress bar, polled by htmx every second while the scan runs; a finished scan reloads the page."""
     scan = _scan(request, pk)
-    if scan.is_stalled and services.resume_scan(scan, actor=request.user):
+    if scan.is_stalled and resume_scan(scan, actor=request.user):
         # No batch saved for minutes: the worker died or restarted. Queue it again; it resumes after the
         # last saved batch (the daily job does the same for scans nobody is watching).
         scan.refresh_from_db()
@@ -101,7 +105,7 @@ def progress(request, pk):
 @require_POST
 def resume(request, pk):
     scan = _scan(request, pk)
-    if services.resume_scan(scan, actor=request.user):
+    if resume_scan(scan, actor=request.user):
         messages.success(request, "The scan was queued again; it continues after the last batch it saved.")
     else:
         messages.error(request, "This scan is not stalled or failed, or its original file has been deleted.")
@@ -116,7 +120,7 @@ def report_pdf(request, pk):
         messages.error(request, "The report is ready when the scan has finished.")
         return redirect("chats:detail", request.school.slug, scan.pk)
     data = pdf.report_pdf(report.for_scan(scan), school=request.school, generated_for=request.user.get_full_name() or request.user.get_username())
-    record("chats.report_downloaded", actor=request.user, school=request.school, target=scan, summary="Chat scan report downloaded as PDF")
+    record(AuditEvent.REPORT_DOWNLOADED, actor=request.user, school=request.school, target=scan, summary="Chat scan report downloaded as PDF")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chat-scan-{scan.pk}.pdf"'
     return response
@@ -131,7 +135,7 @@ def reveal(request, pk, participant_pk):
     if not form.is_valid():
         messages.error(request, "Give a reason for revealing the name; it is kept in the audit log.")
         return redirect("chats:detail", request.school.slug, scan.pk)
-    services.reveal(participant, actor=request.user, reason=form.cleaned_data["reason"])
+    reveal_participant(participant, actor=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, f"Participant {participant.number} is now shown by name. This was recorded in the audit log.")
     return redirect("chats:detail", request.school.slug, scan.pk)
 
@@ -142,24 +146,18 @@ def open_case(request, pk, finding_pk):
     scan = _scan(request, pk)
     finding = get_object_or_404(ChatFinding, scan=scan, pk=finding_pk)
     if finding.case_pk:
-        return _to_case(request, scan, finding.case_pk)
+        return _to_case(request, finding.case_pk)
     try:
-        case = services.open_case_from_finding(finding, actor=request.user)
-    except ImportError:
-        messages.error(request, "Cases are not available yet on this installation; nothing was changed.")
-        return redirect("chats:detail", request.school.slug, scan.pk)
+        case = open_case_from_finding(finding, actor=request.user)
     except (ValueError, NoPolicy) as exc:
         messages.error(request, f"The case could not be opened: {exc}")
         return redirect("chats:detail", request.school.slug, scan.pk)
     messages.success(request, "Case opened with the message (and the messages before and after it) as evidence.")
-    return _to_case(request, scan, case.pk)
+    return _to_case(request, case.pk)
 
 
-def _to_case(request, scan, case_pk):
-    try:
-        return redirect(reverse("cases:detail", args=[request.school.slug, case_pk]))
-    except NoReverseMatch:
-        return redirect("chats:detail", request.school.slug, scan.pk)
+def _to_case(request, case_pk):
+    return redirect("cases:detail", request.school.slug, case_pk)
 
 
 @school_view(SCAN_ROLES)
@@ -175,7 +173,7 @@ def closure(request, pk):
     initial = {"administrator_name": scan.administrator, "body": pdf.default_closure_body(scan, finding)}
     form = ClosureForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        letter = services.send_closure_request(scan, actor=request.user, finding=finding, **form.cleaned_data)
+        letter = send_closure_request(scan, actor=request.user, finding=finding, **form.cleaned_data)
         if letter.emailed:
             messages.success(request, f"The request to close the group was e-mailed to {letter.administrator_name} with the letter attached.")
         elif letter.administrator_email:

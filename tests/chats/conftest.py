@@ -6,42 +6,34 @@ cites the school's own clause for the category, so these tests check the scan, n
 
 from __future__ import annotations
 
-import re
-
 import pytest
-
-from schoolgate.judge.types import Finding, Verdict
-
-RULES = [
-    ("naming_child", re.compile(r"\b(?:Olly|Oliver Bennett|Millie)\b")),
-    ("abuse", re.compile(r"\b(?:idiot|useless)\b", re.I)),
-    ("confidential", re.compile(r"\b07\d{3} ?\d{6}\b")),
-    ("complaint", re.compile(r"\bdisgrace\b", re.I)),
-]
-
-
-def fake_analyse_batch(texts, policy, roster, authors=None):
-    verdicts = []
-    for text in texts:
-        findings = []
-        for category, pattern in RULES:
-            for m in pattern.finditer(text):
-                clauses = policy.clauses_for(category)
-                findings.append(Finding(category, clauses[0].id if clauses else None, 0.95, m.start(), m.end(), m.group(0), bool(clauses)))
-        verdicts.append(Verdict("block" if findings else "allow", "", {}, findings))
-    return verdicts
 
 
 @pytest.fixture
-def fake_judge(monkeypatch):
-    calls = []
+def fake_judge(fake_judge, settings):
+    """tests/conftest.py's FakeJudge (through the one seam, SCHOOLGATE_JUDGE) with this suite's words, and
+    `.batches`: the texts of each batch the scan sent, to check what is judged and what is skipped."""
 
-    def judge(texts, policy, roster, authors=None):
-        calls.append(list(texts))
-        return fake_analyse_batch(texts, policy, roster)
+    class ChatJudge(type(fake_judge)):
+        # A child's name, insults, a phone number, a complaint (patterns, each matched as a whole word).
+        WORDS = {
+            "(?:Olly|Oliver Bennett|Millie)": "naming_child",
+            "idiot": "abuse",
+            "useless": "abuse",
+            r"07\d{3} ?\d{6}": "confidential",
+            "disgrace": "complaint",
+        }
 
-    monkeypatch.setattr("schoolgate.chats.scanning._analyse_batch", judge)
-    return calls
+        def __init__(self):
+            super().__init__()
+            self.batches: list[list[str]] = []
+
+        def analyse_batch(self, texts, policy, roster=None, *, authors=None):
+            self.batches.append(list(texts))
+            return super().analyse_batch(texts, policy, roster, authors=authors)
+
+    settings.SCHOOLGATE_JUDGE = judge = ChatJudge()
+    return judge
 
 
 CHAT = """\

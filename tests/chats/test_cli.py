@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,10 +48,17 @@ def test_roster_csv_and_date_order(stokes, fake_judge, tmp_path):
     assert report["chat"]["start"] == "2024-04-03T09:00:00"
 
 
-def test_pdf_format(stokes, fake_judge, chat_file, capsysbinary):
+def test_pdf_format(stokes, fake_judge, chat_file, capsysbinary, output_dir):
     call_command("scan_chat", str(chat_file), "--school", "stokes-wood", "--format", "pdf")
     data = capsysbinary.readouterr().out
-    assert data.startswith(b"%PDF")
+    (output_dir / "chat-scan-cli-report.pdf").write_bytes(data)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+    assert stokes.name in text
+    assert "sw-consider-2" in text and "sw-conduct-confidential" in text  # the clauses each breach cites
+    assert "Mr Hughes is an idiot, honestly" in text and "07700 900123" in text  # the flagged messages
+    assert "Friday I think" in text  # context: the message before a flagged one
+    assert "make abusive comments about those people" in text  # the clause's own words
+    assert "trip money" not in text  # neither flagged nor next to a flagged message
 
 
 @pytest.mark.parametrize("args, says", [
@@ -87,8 +95,8 @@ def test_progress_bar_only_on_a_terminal():
 
 
 def test_fresh_install_subprocess_prints_only_json(tmp_path, chat_file):
-    """`python -m schoolgate scan-chat` on an empty data directory: it creates the database and prints JSON."""
-    pytest.importorskip("schoolgate.judge").analyse_batch  # the real judge
+    """`python -m schoolgate scan-chat` on an empty data directory, with the real judge: it creates the
+    database and prints JSON."""
     roster = tmp_path / "roster.csv"
     roster.write_text("name,role,group,aliases\nOliver Bennett,pupil,Year 4,Olly\nTom Hughes,staff,Year 4 Teacher,Mr Hughes\n")
     data_dir = tmp_path / "data"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -190,13 +189,15 @@ def test_telegram_single_chat_with_entities_and_service(tmp_path):
     messages = list(messages)
     assert messages[0].kind == "system" and messages[0].author is None and "created group" in messages[0].text
     assert messages[1].text == "See this: https://example.org"
-    assert messages[1].timestamp == datetime(2023, 9, 1, 9, 0, tzinfo=timezone.utc)
+    assert messages[1].timestamp == datetime(2023, 9, 1, 9, 0, tzinfo=UTC)
     assert messages[2].kind == "media" and messages[2].attachments == ("photos/photo_1.jpg",)
     assert info.title == "Class 3 Parents" and info.participants == ["Ann", "Bob"]
 
 
 def test_telegram_batch_export(tmp_path):
-    chat = lambda name: {"name": name, "messages": [{"type": "message", "date_unixtime": "1544006350", "from": "A", "text": name}]}
+    def chat(name):
+        return {"name": name, "messages": [{"type": "message", "date_unixtime": "1544006350", "from": "A", "text": name}]}
+
     one = write(tmp_path, "one.json", json.dumps({"chats": {"list": [chat("Only")]}}))
     assert [m.text for m in parse(one)] == ["Only"]
     two = write(tmp_path, "two.json", json.dumps({"chats": {"list": [chat("First"), chat("Second")]}}))
@@ -226,7 +227,7 @@ def test_messenger_mojibake_and_order(tmp_path):
     messages = list(messages)
     assert [m.kind for m in messages] == ["system", "text", "media", "deleted"]
     assert messages[1].author == "Zoë Smith" and messages[1].text == "Café at 3 ❤️"
-    assert messages[1].timestamp == datetime(2022, 11, 16, 19, 50, tzinfo=timezone.utc)
+    assert messages[1].timestamp == datetime(2022, 11, 16, 19, 50, tzinfo=UTC)
     assert messages[2].attachments == ("messages/inbox/pta/photos/1.jpg",)
     assert info.title == "PTA" and info.participants[0] == "Zoë Smith"
 

@@ -69,8 +69,8 @@ def test_report_pdf_renders_with_clause_and_refuses_external_urls(stokes, fake_j
     text = chat_file.read_text() + '17/03/2024, 09:00 - Dave Smith: look <img src="http://example.invalid/x.png"> you idiot\n'
     chat_file.write_text(text)
     upload(chat_file)
-    from schoolgate.chats.models import ChatScan
     from schoolgate import pdf as pdf_module
+    from schoolgate.chats.models import ChatScan
 
     fetched = []
     real = pdf_module.safe_fetcher

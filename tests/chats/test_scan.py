@@ -2,7 +2,7 @@
 
 import pytest
 
-from schoolgate.chats import services
+from schoolgate.chats import scans
 from schoolgate.chats.models import ChatFinding, ChatMessage, ChatScan, Participant
 
 
@@ -21,7 +21,7 @@ def test_scan_finds_breaches_with_clauses_and_spans(scanned, fake_judge):
     assert ChatMessage.objects.filter(scan=scanned).count() == 12
     assert set(ChatMessage.objects.filter(flagged=True).values_list("index", flat=True)) == {5, 7, 10}
     # System notices and media placeholders are not judged.
-    judged = [t for batch in fake_judge for t in batch]
+    judged = [t for batch in fake_judge.batches for t in batch]
     assert "<Media omitted>" not in judged and not any("created group" in t for t in judged)
     assert scanned.administrator == "Dave Smith"
     assert sum(v[0] for v in scanned.daily_counts.values()) == 12
@@ -75,7 +75,7 @@ def test_resume_after_killed_worker_loses_and_duplicates_nothing(stokes, fake_ju
             raise WorkerKilled
 
     with pytest.raises(WorkerKilled):
-        services.run_scan(scan.pk, after_batch=die)
+        scans.run_scan(scan.pk, after_batch=die)
     scan.refresh_from_db()
     assert scan.status == "running" and scan.batches_done == 3 and scan.messages_done == 24
     partial = _snapshot(scan)
@@ -84,14 +84,14 @@ def test_resume_after_killed_worker_loses_and_duplicates_nothing(stokes, fake_ju
 
     # A replayed batch (as if the checkpoint write were lost) must not duplicate findings either.
     ChatScan.objects.filter(pk=scan.pk).update(batches_done=2, messages_done=16)
-    judged_before = sum(len(b) for b in fake_judge)
-    services.run_scan(scan.pk)
+    judged_before = sum(len(b) for b in fake_judge.batches)
+    scans.run_scan(scan.pk)
     scan.refresh_from_db()
     assert scan.status == "done"
     assert _snapshot(scan) == expected
     assert ChatMessage.objects.filter(scan=scan).count() == 51
     # Batches 0 and 1 were skipped on resume: only messages from index 16 on were judged again.
-    assert sum(len(b) for b in fake_judge) - judged_before == len([i for i in range(16, 51)])
+    assert sum(len(b) for b in fake_judge.batches) - judged_before == len([i for i in range(16, 51)])
     assert Participant.objects.filter(scan=scan).count() == 3
     assert sum(Participant.objects.filter(scan=scan).values_list("messages", flat=True)) == 50
 
@@ -112,7 +112,7 @@ def test_stalled_scan_is_resumed_by_the_daily_job(stokes, fake_judge, upload, se
         raise WorkerKilled
 
     with pytest.raises(WorkerKilled):
-        services.run_scan(scan.pk, after_batch=die)
+        scans.run_scan(scan.pk, after_batch=die)
     ChatScan.objects.filter(pk=scan.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=10))
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     daily()
@@ -131,11 +131,7 @@ def test_resume_button_for_a_failed_scan(scanned, login):
     assert scanned.status == "done" and scanned.findings.count() == 3
 
 
-def test_judge_failure_marks_the_scan_failed_not_a_500(stokes, monkeypatch, upload, chat_file):
-    def broken(texts, policy, roster, authors=None):
-        raise RuntimeError("model file missing")
-
-    monkeypatch.setattr("schoolgate.chats.scanning._analyse_batch", broken)
+def test_judge_failure_marks_the_scan_failed_not_a_500(stokes, broken_judge, upload, chat_file):
     response = upload(chat_file)
     assert response.status_code == 302
     scan = ChatScan.objects.get()
@@ -156,7 +152,7 @@ def test_watching_a_stalled_scan_resumes_it(stokes, fake_judge, upload, settings
         raise WorkerKilled
 
     with pytest.raises(WorkerKilled):
-        services.run_scan(scan.pk, after_batch=die)
+        scans.run_scan(scan.pk, after_batch=die)
     client = login("head@stokes-wood.demo")
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     client.get(f"/stokes-wood/chats/{scan.pk}/progress/", HTTP_HX_REQUEST="true")

@@ -25,7 +25,7 @@ def test_permission_is_required(stokes, fake_judge, upload, chat_file, missing):
     response = upload(chat_file, **{missing: ""})
     assert response.status_code == 400
     assert _nothing_saved()
-    assert not fake_judge
+    assert not fake_judge.batches
 
 
 def test_purpose_must_say_something(stokes, fake_judge, upload, chat_file):

@@ -62,8 +62,7 @@ day-first and set date_order_ambiguous (the CLI's --day-first/--month-first over
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from . import meta, telegram, whatsapp
 from .base import DELETED, KINDS, MEDIA, SYSTEM, TEXT, ChatInfo, Message, NotAChatExport, UnsafeArchive, track

@@ -7,8 +7,9 @@ Messages come newest first; we yield them oldest first.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 from .base import DELETED, MEDIA, SYSTEM, TEXT, ChatInfo, Message
 
@@ -77,12 +78,12 @@ def parse(docs: list[dict], info: ChatInfo) -> Iterator[Message]:
 
 def _message(index: int, m: dict) -> Message:
     if "senderName" in m:  # the 2024 end-to-end encrypted Messenger export: camelCase, proper UTF-8
-        when = datetime.fromtimestamp(m.get("timestamp", 0) / 1000, tz=timezone.utc)
+        when = datetime.fromtimestamp(m.get("timestamp", 0) / 1000, tz=UTC)
         media = tuple(str(x.get("uri", "")) for x in m.get("media") or [] if isinstance(x, dict))
         if m.get("isUnsent"):
             return Message(index, when, m["senderName"], "", DELETED)
         return Message(index, when, m["senderName"], m.get("text") or "", MEDIA if media else TEXT, media)
-    when = datetime.fromtimestamp(m.get("timestamp_ms", 0) / 1000, tz=timezone.utc)
+    when = datetime.fromtimestamp(m.get("timestamp_ms", 0) / 1000, tz=UTC)
     author = fix(m.get("sender_name")) or None
     text = fix(m.get("content")) if "content" in m else ""
     attachments = tuple(

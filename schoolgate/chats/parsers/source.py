@@ -8,10 +8,11 @@ import os
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator, TextIO
+from typing import BinaryIO, TextIO
 
 from .base import NotAChatExport, UnsafeArchive
 

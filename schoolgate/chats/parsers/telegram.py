@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 from .base import MEDIA, SYSTEM, TEXT, ChatInfo, Message, NotAChatExport
 
@@ -51,7 +52,7 @@ def text_of(value: Any) -> str:
 
 def _when(m: dict) -> datetime:
     if "date_unixtime" in m:
-        return datetime.fromtimestamp(int(m["date_unixtime"]), tz=timezone.utc)
+        return datetime.fromtimestamp(int(m["date_unixtime"]), tz=UTC)
     return datetime.fromisoformat(m["date"])
 
 

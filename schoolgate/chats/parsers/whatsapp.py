@@ -6,9 +6,10 @@ Also reads the same line layout written by other tools (e.g. signal-export's '[2
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from .base import DELETED, MEDIA, SYSTEM, TEXT, ChatInfo, Message
 

@@ -4,6 +4,7 @@ Scans an exported group chat on this machine and prints the report on stdout: JS
 PDF bytes. A progress bar goes to stderr, only on a terminal. Nothing of the chat is stored: the CLI is
 the operator's tool on the school's own server (the web upload, with its permission record, is the
 way for staff). The audit log records that a scan was run, with the file's hash, not its content.
+The scan loop is the stored scan's own (`scanning.scan`), so the two cannot find different things.
 
 JSON: {"chat": {"platform", "title", "messages", "participants", "start", "end"},
        "findings": [{"message_index", "author", "timestamp", "text", "category", "clause", "start", "end"}]}
@@ -19,8 +20,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from schoolgate.chats import scanning
-from schoolgate.chats.parsers import NotAChatExport, UnsafeArchive, parse_with_info
+from schoolgate.audit.models import record
+from schoolgate.bootstrap import ensure_database
+from schoolgate.chats import pdf, report, scanning
+from schoolgate.chats.audit_events import AuditEvent
+from schoolgate.chats.parsers import Message, NotAChatExport, UnsafeArchive, parse_with_info
+from schoolgate.judge.types import Roster
+from schoolgate.policies.judging import NoPolicy, clause_index, policy_view_for
+from schoolgate.schools.models import School
 
 
 class Command(BaseCommand):
@@ -28,7 +35,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--school", required=True, help="the school's slug, e.g. stokes-wood")
+        parser.add_argument("--school", required=True, metavar="SLUG", help="the school's slug, e.g. stokes-wood")
         parser.add_argument("--roster", help="a roster CSV (name,role,group,aliases); default: the school's roster")
         parser.add_argument("--format", choices=["json", "pdf"], default="json")
         order = parser.add_mutually_exclusive_group()
@@ -37,13 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=scanning.BATCH_SIZE, help="messages per judge batch")
 
     def handle(self, *args, **opts):
-        from schoolgate.bootstrap import ensure_database
-
         ensure_database()
-        from schoolgate.audit.models import record
-        from schoolgate.policies.judging import NoPolicy, policy_view_for
-        from schoolgate.schools.models import School
-
         school = School.objects.filter(slug=opts["school"]).first()
         if school is None:
             known = ", ".join(School.objects.values_list("slug", flat=True)) or "none"
@@ -58,53 +59,35 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         day_first = True if opts["day_first"] else False if opts["month_first"] else None
         try:
-            total = self._count(path, day_first)
+            # No progress bar off a terminal, so no counting pass either.
+            total = scanning.count_messages(str(path), day_first=day_first) if sys.stderr.isatty() else 0
             messages, info = parse_with_info(str(path), day_first=day_first)
         except (NotAChatExport, UnsafeArchive) as exc:
             raise CommandError(str(exc)) from None
 
         progress = scanning.Progress(total, stream=sys.stderr)
-        findings, lines = [], {}
-        previous = None
-        want_next: set[int] = set()
-        keep_context = opts["format"] == "pdf"
+        hits: list[tuple[Message, scanning.Breach]] = []
+        context = scanning.ContextLines() if opts["format"] == "pdf" else None
         daily: dict[str, list[int]] = {}
-        author_of = scanning.roster_author_lookup(roster)
         per_author: dict[str, int] = {}
-        for _, batch in scanning.batches(messages, max(1, opts["batch"])):
-            found = scanning.judge_messages(batch, policy, roster, author_of=author_of)
-            for m in batch:
-                day = m.timestamp.date().isoformat()
-                pair = daily.setdefault(day, [0, 0])
-                pair[0] += 1
-                if m.author is not None:
-                    per_author[m.author] = per_author.get(m.author, 0) + 1
-                for b in found.get(m.index, ()):
-                    pair[1] += 1
-                    findings.append({
-                        "message_index": m.index, "author": m.author, "timestamp": scanning.iso(m.timestamp),
-                        "text": m.text, "category": b.category, "clause": b.clause, "start": b.start, "end": b.end,
-                        "_ts": m.timestamp, "_quote": b.quote,
-                    })
-                if keep_context:
-                    if m.index in found:
-                        lines[m.index] = m
-                        if previous is not None:
-                            lines[previous.index] = previous
-                        want_next.add(m.index + 1)
-                    if m.index in want_next:
-                        lines[m.index] = m
-                previous = m
-            progress.update(batch[-1].index + 1)
+        for batch in scanning.scan(messages, policy, roster, batch_size=max(1, opts["batch"]),
+                                   author_of=scanning.roster_author_lookup(roster)):
+            hits += [(m, b) for m in batch.messages for b in batch.breaches.get(m.index, ())]
+            scanning.merge_counts(daily, batch.daily_counts())
+            for author, seen in batch.authors().items():
+                per_author[author] = per_author.get(author, 0) + seen.messages
+            if context is not None:
+                context.add(batch)
+            progress.update(batch.done)
         progress.finish()
 
-        record("chats.cli_scan", school=school, summary=f"Chat export scanned from the command line: {info.messages:,} messages, {len(findings)} finding(s)",
+        record(AuditEvent.CLI_SCAN, school=school, summary=f"Chat export scanned from the command line: {info.messages:,} messages, {len(hits)} finding(s)",
                sha256=_sha256(path), platform=info.platform)
-        if opts["format"] == "pdf":
-            sys.stdout.buffer.write(self._pdf(school, info, findings, lines, daily, per_author))
+        if context is not None:
+            sys.stdout.buffer.write(self._pdf(school, info, hits, context.lines, daily, per_author))
             sys.stdout.buffer.flush()
             return
-        report = {
+        out = {
             "chat": {
                 "platform": info.platform,
                 "title": info.title,
@@ -113,13 +96,15 @@ class Command(BaseCommand):
                 "start": scanning.iso(info.start),
                 "end": scanning.iso(info.end),
             },
-            "findings": [{k: v for k, v in f.items() if not k.startswith("_")} for f in findings],
+            "findings": [
+                {"message_index": m.index, "author": m.author, "timestamp": scanning.iso(m.timestamp), "text": m.text,
+                 "category": b.category, "clause": b.clause, "start": b.start, "end": b.end}
+                for m, b in hits
+            ],
         }
-        self.stdout.write(json.dumps(report, ensure_ascii=False))
+        self.stdout.write(json.dumps(out, ensure_ascii=False))
 
     def _roster(self, path, school):
-        from schoolgate.judge.types import Roster
-
         if not path:
             return school.roster()
         try:
@@ -127,25 +112,15 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read the roster {path}: {exc}") from None
 
-    def _count(self, path: Path, day_first) -> int:
-        if not sys.stderr.isatty():
-            return 0  # no progress bar, no counting pass
-        messages, info = parse_with_info(str(path), day_first=day_first)
-        for _ in messages:
-            pass
-        return info.messages
-
-    def _pdf(self, school, info, findings, lines, daily, per_author) -> bytes:
-        from schoolgate.chats import pdf, report
-
+    def _pdf(self, school, info, hits, lines, daily, per_author) -> bytes:
         rows = [{"name": name, "messages": per_author.get(name, 0)} for name in info.participants]
         built = report.build(
             school_name=school.name, title=info.title or "", platform=info.platform, start=info.start, end=info.end,
             messages=info.messages, participants=len(info.participants),
-            findings=[{"message_index": f["message_index"], "author": f["author"], "timestamp": f["_ts"], "category": f["category"],
-                       "clause": f["clause"], "start": f["start"], "end": f["end"], "quote": f["_quote"]} for f in findings],
+            findings=[{"message_index": m.index, "author": m.author, "timestamp": m.timestamp, "category": b.category,
+                       "clause": b.clause, "start": b.start, "end": b.end, "quote": b.quote} for m, b in hits],
             lines={i: report.Line(m.index, m.timestamp, m.author or "", m.text, m.kind) for i, m in lines.items()},
-            names={}, daily_counts=daily, clauses=report.clause_texts(school), participant_rows=rows,
+            names={}, daily_counts=daily, clauses=clause_index(school), participant_rows=rows,
         )
         return pdf.report_pdf(built, school=school)
 
