@@ -11,7 +11,7 @@ from django.utils import timezone
 from schoolgate.schools.models import MODERATORS
 
 from .models import REJECTION_WINDOW_DAYS, Concern, Notification, ReviewItem
-from .services import active_restriction
+from .restrictions import active_restriction
 
 
 def dashboard_panels(request) -> list[dict]:

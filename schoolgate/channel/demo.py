@@ -2,7 +2,7 @@
 among them), one approved comment, a private concern and a restriction.
 
 Idempotent: each school's demo is added once (recognised by its first post's text). Everything goes
-through the services, so verdicts are the judge's own and the audit log records it all.
+through the channel's state changes, so verdicts are the judge's own and the audit log records it all.
 """
 
 from __future__ import annotations
@@ -12,10 +12,14 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from schoolgate.mail import quiet
 from schoolgate.schools.models import Person, School
 
-from . import services
+from .concerns import send_concern
 from .models import Post
+from .posts import submit_comment, submit_post
+from .restrictions import restrict
+from .review import Decision, decide
 
 STORY = "Mr Hughes is a useless teacher and everyone knows it"
 
@@ -53,11 +57,8 @@ DEMO = {
 
 def build(stdout=None) -> None:
     # The demo's notices stay in-app: nothing is e-mailed to the demo addresses (console noise on `run`).
-    mail, services._mail = services._mail, lambda *args, **kwargs: None
-    try:
+    with quiet():
         _build(stdout)
-    finally:
-        services._mail = mail
 
 
 def _build(stdout) -> None:
@@ -69,25 +70,25 @@ def _build(stdout) -> None:
             continue
         posts = []
         for author, text, audience, group, approve_by in demo["posts"]:
-            post = services.submit_post(school, author=users(author), text=text, audience=audience, group=group)
+            post = submit_post(school, author=users(author), text=text, audience=audience, group=group)
             if approve_by and post.status != Post.Status.PUBLISHED:
                 _approve(school, post.review_items.get(), users(approve_by))
             post.refresh_from_db()
             posts.append(post)
         for index, author, text, approve_by in demo["comments"]:
-            comment = services.submit_comment(posts[index], author=users(author), text=text)
+            comment = submit_comment(posts[index], author=users(author), text=text)
             if approve_by:
                 _approve(school, comment.review_items.get(), users(approve_by))
         author, to, child_name, subject, text = demo["concern"]
         child = Person.objects.filter(school=school, kind="pupil", name=child_name).first() if child_name else None
-        services.send_concern(school, author=users(author), to=to, subject=subject, text=text, child=child)
+        send_concern(school, author=users(author), to=to, subject=subject, text=text, child=child)
         if demo["restriction"]:
             who, kind, reason, days = demo["restriction"]
             head = next(m.user for m in school.memberships.filter(role="headteacher").select_related("user"))
-            services.restrict(school, user=users(who), kind=kind, reason=reason, ends_on=timezone.localdate() + dt.timedelta(days=days), actor=head)
+            restrict(school, user=users(who), kind=kind, reason=reason, ends_on=timezone.localdate() + dt.timedelta(days=days), actor=head)
         if stdout is not None:
             stdout.write(f"Channel demo: {len(posts)} posts, {len(demo['comments'])} comments, a private concern at {school.name}")
 
 
 def _approve(school, item, moderator) -> None:
-    services.decide(school, item.pk, actor=moderator, version=item.version, decision=services.Decision(action="approve"))
+    decide(school, item.pk, actor=moderator, version=item.version, decision=Decision(action="approve"))

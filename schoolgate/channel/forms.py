@@ -6,9 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .images import ImageRejected, MAX_BYTES, clean_image
+from schoolgate.schools.models import Membership
+
+from .concerns import channels_for
+from .images import MAX_BYTES, ImageRejected, clean_image
 from .models import Audience, Concern, Restriction
-from .services import channels_for
 
 MAX_POST = 5000
 MAX_COMMENT = 2000
@@ -133,3 +135,16 @@ class RestrictionForm(forms.Form):
         if ends_on < timezone.localdate():
             raise forms.ValidationError("The end date is in the past.")
         return ends_on
+
+
+class PosterForm(forms.Form):
+    """Grant or remove one member of staff's poster permission (the buttons on the "who can post" page)."""
+
+    CHOOSE = "Choose a member of staff."
+    membership = forms.ModelChoiceField(queryset=Membership.objects.none(), error_messages={"required": CHOOSE, "invalid_choice": CHOOSE})
+    allowed = forms.TypedChoiceField(choices=[("1", "May post"), ("0", "May not post")], coerce=lambda value: value == "1",
+                                     error_messages={"required": "Say whether they may post.", "invalid_choice": "Say whether they may post."})
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = staff

@@ -71,10 +71,6 @@ class Post(models.Model):
     def audience_label(self) -> str:
         return "Whole school" if self.audience == Audience.SCHOOL else self.group
 
-    @property
-    def edited(self) -> bool:
-        return bool(self.original_text) and self.original_text != self.text
-
 
 class Comment(models.Model):
     class Status(models.TextChoices):
@@ -100,10 +96,6 @@ class Comment(models.Model):
     def __str__(self):
         return f"Comment {self.pk} by {self.author_label}"
 
-    @property
-    def edited(self) -> bool:
-        return self.text != self.original_text
-
 
 class ReviewItem(models.Model):
     """One thing waiting for (or given) a moderator's decision."""
@@ -118,7 +110,6 @@ class ReviewItem(models.Model):
         EDITED = "edited", "Edited and approved"
         REJECTED = "rejected", "Rejected"
         REPHRASE = "rephrase", "Asked to rephrase"
-        WITHDRAWN = "withdrawn", "Replaced by a new version"
 
     # Each kind declares the actions a moderator can take on it.
     ACTIONS = {
@@ -163,10 +154,6 @@ class ReviewItem(models.Model):
     @property
     def actions(self) -> tuple[str, ...]:
         return self.ACTIONS.get(self.kind, ())
-
-    @property
-    def target(self):
-        return self.post if self.kind == self.Kind.POST else self.comment
 
     @property
     def findings(self) -> list[dict]:

@@ -15,10 +15,15 @@ from schoolgate.plugins import hooks
 from schoolgate.schools.access import school_view
 from schoolgate.schools.models import EVERYONE, MODERATORS, STAFF_ROLES, Membership, Role
 
-from . import services
-from .forms import CheckForm, CommentForm, ConcernForm, DecisionForm, PostForm, RestrictionForm, ResponseForm
+from . import review
+from .concerns import channels_for, channels_sentence, respond_concern, send_concern
+from .errors import ChannelError
+from .forms import CheckForm, CommentForm, ConcernForm, DecisionForm, PosterForm, PostForm, ResponseForm, RestrictionForm
 from .models import Comment, Concern, Notification, Post, Restriction, ReviewItem, marks, visible_posts
-from .services import ChannelError
+from .posters import set_poster
+from .posts import resubmit, run_judge, submit_comment, submit_post
+from .queries import author_histories, can_post, policy_data, recent_rejections, suggests_case
+from .restrictions import active_restriction, lift, restrict
 
 POSTER_GRANTERS = frozenset({Role.HEADTEACHER, Role.OFFICE})
 QUEUE_PAGE = 50
@@ -28,21 +33,17 @@ def _children(request):
     return [c for m in request.memberships if m.role == Role.PARENT for c in m.children()]
 
 
-def _is_staff(request) -> bool:
-    return bool(request.roles - {Role.PARENT})
-
-
 def _posts_for(request):
     groups = {c.group for c in _children(request)}
     return visible_posts(request.school, request.user, request.roles, groups)
 
 
 def _policy_context(school) -> dict:
-    policy = services.policy_data(school)
+    policy = policy_data(school)
     return {
         "consider": policy.get("consider_before_posting", []),
-        "channels": services.channels_for(school),
-        "channels_sentence": services.channels_sentence(school),
+        "channels": channels_for(school),
+        "channels_sentence": channels_sentence(school),
         "concerns_channel_text": policy.get("concerns_channel_text", ""),
     }
 
@@ -78,8 +79,8 @@ def home(request):
     context = {
         "posts": posts,
         "my_posts": my_posts,
-        "can_post": services.can_post(school, user),
-        "restriction": services.active_restriction(school, user),
+        "can_post": can_post(school, user),
+        "restriction": active_restriction(school, user),
         "unread": Notification.objects.filter(school=school, user=user, read_at__isnull=True).count(),
         "can_comment": Role.PARENT in request.roles,
         "pending_count": ReviewItem.objects.filter(school=school, status=ReviewItem.Status.PENDING).count() if request.roles & MODERATORS else 0,
@@ -96,7 +97,7 @@ def post_detail(request, pk):
     context = {
         "post": post, "comments": comments, "mine": mine, "form": CommentForm(),
         "can_comment": Role.PARENT in request.roles and post.status == Post.Status.PUBLISHED,
-        "restriction": services.active_restriction(request.school, request.user),
+        "restriction": active_restriction(request.school, request.user),
         **_policy_context(request.school),
     }
     return render(request, "channel/post.html", context)
@@ -118,12 +119,12 @@ def post_image(request, pk):
 @require_http_methods(["GET", "POST"])
 def post_new(request):
     school = request.school
-    if not services.can_post(school, request.user):
+    if not can_post(school, request.user):
         return render(request, "channel/no_permission.html", status=403)
     form = PostForm(request.POST or None, request.FILES or None, school=school)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        post = services.submit_post(school, author=request.user, text=data["text"], audience=data["audience"], group=data.get("group") or "",
+        post = submit_post(school, author=request.user, text=data["text"], audience=data["audience"], group=data.get("group") or "",
                                     image=data.get("image"), image_alt=data.get("image_alt", ""))
         if post.status == Post.Status.PUBLISHED:
             messages.success(request, "Your post is published.")
@@ -144,7 +145,7 @@ def comment(request, pk):
         messages.error(request, "Your comment was not sent: " + " ".join(e for errs in form.errors.values() for e in errs))
         return _post_page_with(request, post, form, status=400)
     try:
-        services.submit_comment(post, author=request.user, text=form.cleaned_data["text"])
+        submit_comment(post, author=request.user, text=form.cleaned_data["text"])
     except ChannelError as exc:
         messages.error(request, str(exc))
         return _post_page_with(request, post, form, status=403)
@@ -156,7 +157,7 @@ def _post_page_with(request, post, form, status):
     context = {
         "post": post, "comments": post.comments.filter(status=Comment.Status.PUBLISHED),
         "mine": post.comments.filter(author=request.user).exclude(status=Comment.Status.PUBLISHED), "form": form,
-        "can_comment": True, "restriction": services.active_restriction(request.school, request.user), **_policy_context(request.school),
+        "can_comment": True, "restriction": active_restriction(request.school, request.user), **_policy_context(request.school),
     }
     return render(request, "channel/post.html", context, status=status)
 
@@ -169,7 +170,7 @@ def check(request):
     if not form.is_valid():
         return render(request, "channel/_check.html", {"error": "This is too long: comments can be up to 2,000 characters."}, status=400)
     text = form.cleaned_data["text"].strip()
-    verdict = services.run_judge(request.school, text, author=request.user) if text else None
+    verdict = run_judge(request.school, text, author=request.user) if text else None
     summary, seen = [], set()
     for f in (verdict or {}).get("findings", []):
         if (f["category"], f.get("clause")) not in seen:
@@ -187,7 +188,7 @@ def _rephrase(request, pk, model, template_kind):
     item = target.review_items.exclude(status=ReviewItem.Status.PENDING).order_by("-decided_at").first()
     if request.method == "POST" and form.is_valid():
         try:
-            services.resubmit(target, author=request.user, text=form.cleaned_data["text"])
+            resubmit(target, author=request.user, text=form.cleaned_data["text"])
         except ChannelError as exc:
             messages.error(request, str(exc))
             return render(request, "channel/rephrase.html", {"form": form, "target": target, "item": item, "kind": template_kind, **_policy_context(request.school)}, status=403)
@@ -230,7 +231,7 @@ def _with_history(request, items) -> None:
     `schoolgate.plugins`): badges on the author (an open case) and actions on a decided item."""
     school = request.school
     user_ids = [i.author_id for i in items]
-    histories = services.author_histories(school, user_ids)
+    histories = author_histories(school, user_ids)
     for hook in hooks("review_queue", "author_badges"):
         for user_id, badges in hook(school, user_ids).items():
             histories.setdefault(user_id, {}).setdefault("badges", []).extend(badges)
@@ -294,10 +295,10 @@ def decide(request, pk):
         messages.error(request, "Nothing was decided: " + " ".join(e for errs in form.errors.values() for e in errs))
         return _item_page(request, entry, form, status=400)
     data = form.cleaned_data
-    decision = services.Decision(action=data["action"], reason_clause=data.get("reason_clause") or "", reason_text=data.get("reason_text") or "", edited_text=data.get("edited_text") or "")
+    decision = review.Decision(action=data["action"], reason_clause=data.get("reason_clause") or "", reason_text=data.get("reason_text") or "", edited_text=data.get("edited_text") or "")
     try:
-        done = services.decide(school, entry.pk, actor=request.user, version=data["version"], decision=decision, request=request)
-    except services.AlreadyDecided as exc:
+        done = review.decide(school, entry.pk, actor=request.user, version=data["version"], decision=decision, request=request)
+    except review.AlreadyDecided as exc:
         messages.warning(request, str(exc))
         entry.refresh_from_db()
         return _item_page(request, entry, form, status=409)
@@ -305,8 +306,8 @@ def decide(request, pk):
         messages.error(request, str(exc))
         return _item_page(request, entry, form, status=400)
     messages.success(request, f"{done.get_status_display()}: {done.get_kind_display().lower()} by {done.author_label}. The author has been told.")
-    if done.status == ReviewItem.Status.REJECTED and done.author_id and services.suggests_case(school, done.author):
-        n = services.recent_rejections(school, done.author)
+    if done.status == ReviewItem.Status.REJECTED and done.author_id and suggests_case(school, done.author):
+        n = recent_rejections(school, done.author)
         messages.warning(request, f"{done.author_label} has had {n} comments rejected in 30 days. The school's setting suggests opening a case.")
     return redirect(back)
 
@@ -344,7 +345,7 @@ def concern_new(request):
     if request.method == "POST" and not carried and form.is_valid():
         data = form.cleaned_data
         try:
-            concern = services.send_concern(school, author=request.user, to=data["to"], subject=data["subject"], text=data["text"], child=data.get("child"))
+            concern = send_concern(school, author=request.user, to=data["to"], subject=data["subject"], text=data["text"], child=data.get("child"))
         except ChannelError as exc:
             messages.error(request, str(exc))
         else:
@@ -368,7 +369,7 @@ def concern(request, pk):
             return redirect("channel:concern", slug=request.school.slug, pk=entry.pk)
         if form.is_valid():
             try:
-                services.respond_concern(entry, actor=request.user, response=form.cleaned_data["response"])
+                respond_concern(entry, actor=request.user, response=form.cleaned_data["response"])
             except ChannelError as exc:
                 messages.error(request, str(exc))
             else:
@@ -388,7 +389,7 @@ def restrictions(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            restriction = services.restrict(school, user=data["user"], kind=data["kind"], reason=data["reason"], ends_on=data["ends_on"], actor=request.user)
+            restriction = restrict(school, user=data["user"], kind=data["kind"], reason=data["reason"], ends_on=data["ends_on"], actor=request.user)
         except ChannelError as exc:
             messages.error(request, str(exc))
         else:
@@ -404,7 +405,7 @@ def restrictions(request):
 def restriction_lift(request, pk):
     restriction = get_object_or_404(Restriction, pk=pk, school=request.school)
     try:
-        services.lift(restriction, actor=request.user)
+        lift(restriction, actor=request.user)
     except ChannelError as exc:
         messages.warning(request, str(exc))
     else:
@@ -418,13 +419,17 @@ def posters(request):
     school = request.school
     staff = Membership.objects.filter(school=school).exclude(role=Role.PARENT).select_related("user").order_by("role", "user__first_name")
     if request.method == "POST":
-        membership = staff.filter(pk=request.POST.get("membership") or 0).first()
-        if membership is None:
-            messages.error(request, "Choose a member of staff.")
+        # The id comes from a hidden field, so anything may arrive: the form turns a bad one into a message.
+        form = PosterForm(request.POST, staff=staff)
+        if not form.is_valid():
+            messages.error(request, "Nothing was changed: " + " ".join(e for errs in form.errors.values() for e in errs))
             return render(request, "channel/posters.html", {"staff": staff}, status=400)
-        allowed = request.POST.get("allowed") == "1"
-        services.set_poster(membership, allowed=allowed, actor=request.user)
+        membership, allowed = form.cleaned_data["membership"], form.cleaned_data["allowed"]
+        try:
+            set_poster(membership, allowed=allowed, actor=request.user)
+        except ChannelError as exc:
+            messages.error(request, str(exc))
+            return render(request, "channel/posters.html", {"staff": staff}, status=400)
         messages.success(request, f"{membership.user.get_full_name()} {'may now post' if allowed else 'may no longer post'} on the school channel.")
         return redirect("channel:posters", slug=school.slug)
     return render(request, "channel/posters.html", {"staff": staff})
-

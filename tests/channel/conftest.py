@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from schoolgate.channel import services
 from schoolgate.channel.models import Post, ReviewItem
+from schoolgate.channel.posts import submit_comment, submit_post
 
 STORY = "Mr Hughes is a useless teacher and everyone knows it"
 
@@ -14,14 +14,14 @@ STORY = "Mr Hughes is a useless teacher and everyone knows it"
 @pytest.fixture
 def post(stokes, user):
     """A whole-school post by the Headteacher (an administrator: a clean post is published at once)."""
-    p = services.submit_post(stokes, author=user("head@stokes-wood.demo"), text="Sports day is on Friday from 1.30pm on the school field.", audience="school")
+    p = submit_post(stokes, author=user("head@stokes-wood.demo"), text="Sports day is on Friday from 1.30pm on the school field.", audience="school")
     assert p.status == Post.Status.PUBLISHED
     return p
 
 
 @pytest.fixture
 def year4_post(stokes, user):
-    p = services.submit_post(stokes, author=user("office@stokes-wood.demo"), text="Year 4 swimming kits are needed every Tuesday.", audience="year_group", group="Year 4")
+    p = submit_post(stokes, author=user("office@stokes-wood.demo"), text="Year 4 swimming kits are needed every Tuesday.", audience="year_group", group="Year 4")
     assert p.status == Post.Status.PUBLISHED
     return p
 
@@ -41,5 +41,5 @@ def client_for(user):
 @pytest.fixture
 def comment_item(post, user):
     """Kelly Bennett's comment from the README's story, waiting in the queue."""
-    comment = services.submit_comment(post, author=user("parent@stokes-wood.demo"), text=STORY)
+    comment = submit_comment(post, author=user("parent@stokes-wood.demo"), text=STORY)
     return ReviewItem.objects.get(comment=comment)

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from schoolgate.audit.models import AuditEntry
-from schoolgate.channel import services
 from schoolgate.channel.models import Comment, ReviewItem
+from schoolgate.channel.restrictions import restrict
 
 from .conftest import STORY
 
@@ -106,7 +106,7 @@ def test_xss_in_a_comment_renders_as_text_everywhere(post, login, client_for):
 
 
 def test_no_comment_restriction_refuses_and_says_until_when(post, login, user):
-    services.restrict(post.school, user=user("parent@stokes-wood.demo"), kind="no_comment", reason="Abusive comments about staff.",
+    restrict(post.school, user=user("parent@stokes-wood.demo"), kind="no_comment", reason="Abusive comments about staff.",
                       ends_on=timezone.localdate() + dt.timedelta(days=14), actor=user("head@stokes-wood.demo"))
     client = login("parent@stokes-wood.demo")
     response = client.post(comment_url(post), {"text": "Hello"})
@@ -118,7 +118,7 @@ def test_no_comment_restriction_refuses_and_says_until_when(post, login, user):
 
 
 def test_hold_restriction_accepts_but_flags_the_comment(post, login, user):
-    services.restrict(post.school, user=user("parent@stokes-wood.demo"), kind="hold", reason="Repeated complaints.",
+    restrict(post.school, user=user("parent@stokes-wood.demo"), kind="hold", reason="Repeated complaints.",
                       ends_on=timezone.localdate() + dt.timedelta(days=7), actor=user("office@stokes-wood.demo"))
     login("parent@stokes-wood.demo").post(comment_url(post), {"text": "Thank you, looking forward to it!"})
     item = ReviewItem.objects.get()

@@ -1,6 +1,6 @@
 """Channel panels on the dashboard, and the demo data (idempotent, the story waiting first in the queue)."""
 
-from schoolgate.channel.models import Comment, Concern, Post, Restriction, ReviewItem
+from schoolgate.channel.models import Comment, Concern, Notification, Post, Restriction, ReviewItem
 
 
 def test_moderator_sees_waiting_items(comment_item, login):
@@ -30,3 +30,11 @@ def test_demo_is_idempotent_and_puts_the_story_first(demo, login):
     first = ReviewItem.objects.filter(school__slug="stokes-wood", status="pending").order_by("-risk", "-created_at").first()
     assert first.text == STORY
     assert Comment.objects.filter(status="published", school__slug="stokes-wood").exists()
+
+
+def test_demo_sends_no_mail(demo, django_capture_on_commit_callbacks, mailoutbox):
+    from schoolgate.channel.demo import build
+
+    with django_capture_on_commit_callbacks(execute=True):
+        build()
+    assert Notification.objects.exists() and mailoutbox == []

@@ -4,6 +4,7 @@ import pytest
 
 from schoolgate.audit.models import AuditEntry
 from schoolgate.channel.models import Post, ReviewItem
+from schoolgate.channel.posts import submit_post
 from schoolgate.schools.models import Membership
 
 NEW = "/stokes-wood/channel/posts/new/"
@@ -59,9 +60,7 @@ def test_audience_limits_who_sees_a_post(year4_post, login):
 
 
 def test_pending_post_is_hidden_from_parents_and_other_schools(stokes, login, user):
-    from schoolgate.channel import services
-
-    post = services.submit_post(stokes, author=user("hughes@stokes-wood.demo"), text="Trip letter coming home today.", audience="school")
+    post = submit_post(stokes, author=user("hughes@stokes-wood.demo"), text="Trip letter coming home today.", audience="school")
     url = f"/stokes-wood/channel/posts/{post.pk}/"
     assert login("parent@stokes-wood.demo").get(url).status_code == 404
     assert login("hughes@stokes-wood.demo").get(url).status_code == 200
@@ -102,9 +101,7 @@ def test_poster_permission_cannot_go_to_a_parent(stokes, login, user):
 
 
 def test_rephrase_a_post(stokes, login, user, client_for):
-    from schoolgate.channel import services
-
-    post = services.submit_post(stokes, author=user("hughes@stokes-wood.demo"), text="Trip today", audience="school")
+    post = submit_post(stokes, author=user("hughes@stokes-wood.demo"), text="Trip today", audience="school")
     item = ReviewItem.objects.get(post=post)
     assert client_for("office@stokes-wood.demo").post(f"/stokes-wood/queue/{item.pk}/decide/", {"action": "rephrase", "version": item.version, "reason_text": "Please add the date."}).status_code == 302
     post.refresh_from_db()

@@ -7,8 +7,10 @@ from django.core import mail
 from django.utils import timezone
 
 from schoolgate.audit.models import AuditEntry
-from schoolgate.channel import services
 from schoolgate.channel.models import Comment, Notification, ReviewItem
+from schoolgate.channel.posts import submit_comment
+from schoolgate.channel.queries import suggests_case
+from schoolgate.channel.review import AlreadyDecided, Decision, decide
 
 from .conftest import STORY
 
@@ -41,7 +43,7 @@ def test_decide_get_is_refused(comment_item, login):
 
 
 def test_highest_risk_first_then_newest(post, comment_item, user, login):
-    clean = services.submit_comment(post, author=user("shah@stokes-wood.demo"), text="Will there be a cake stall this year?")
+    clean = submit_comment(post, author=user("shah@stokes-wood.demo"), text="Will there be a cake stall this year?")
     body = login("office@stokes-wood.demo").get(QUEUE).content.decode()
     assert body.index(f'id="item-{comment_item.pk}"') < body.index(f'id="item-{clean.review_items.get().pk}"')
     newest = login("office@stokes-wood.demo").get(QUEUE + "?sort=newest").content.decode()
@@ -94,7 +96,7 @@ def test_unknown_clause_is_refused(comment_item, login):
 
 
 def test_approved_comment_appears_under_the_post(post, user, login):
-    comment = services.submit_comment(post, author=user("shah@stokes-wood.demo"), text="Thank you, looking forward to it!")
+    comment = submit_comment(post, author=user("shah@stokes-wood.demo"), text="Thank you, looking forward to it!")
     item = comment.review_items.get()
     assert login("office@stokes-wood.demo").post(decide_url(item), {"action": "approve", "version": item.version}).status_code == 302
     body = login("parent@stokes-wood.demo").get(f"/stokes-wood/channel/posts/{post.pk}/").content.decode()
@@ -141,22 +143,22 @@ def test_stale_version_is_refused(comment_item, login):
 
 
 def test_decide_service_locks_and_refuses_second_decision(comment_item, user):
-    decision = services.Decision(action="approve")
-    services.decide(comment_item.school, comment_item.pk, actor=user("dsl@stokes-wood.demo"), version=1, decision=decision)
-    with pytest.raises(services.AlreadyDecided, match="Daniel Okafor"):
-        services.decide(comment_item.school, comment_item.pk, actor=user("office@stokes-wood.demo"), version=1, decision=decision)
+    decision = Decision(action="approve")
+    decide(comment_item.school, comment_item.pk, actor=user("dsl@stokes-wood.demo"), version=1, decision=decision)
+    with pytest.raises(AlreadyDecided, match="Daniel Okafor"):
+        decide(comment_item.school, comment_item.pk, actor=user("office@stokes-wood.demo"), version=1, decision=decision)
 
 
 def _reject(item, user, clause="sw-conduct-allegations"):
-    services.decide(item.school, item.pk, actor=user("office@stokes-wood.demo"), version=item.version, decision=services.Decision(action="reject", reason_clause=clause))
+    decide(item.school, item.pk, actor=user("office@stokes-wood.demo"), version=item.version, decision=Decision(action="reject", reason_clause=clause))
 
 
 def test_three_rejections_in_30_days_suggest_a_case(post, user, login):
     parent = user("parent@stokes-wood.demo")
     for _ in range(3):
-        _reject(services.submit_comment(post, author=parent, text=STORY).review_items.get(), user)
-    assert services.suggests_case(post.school, parent)
-    services.submit_comment(post, author=parent, text="Another one")
+        _reject(submit_comment(post, author=parent, text=STORY).review_items.get(), user)
+    assert suggests_case(post.school, parent)
+    submit_comment(post, author=parent, text="Another one")
     body = login("office@stokes-wood.demo").get(QUEUE).content.decode()
     assert "3 rejected comments in 30 days" in body
     dashboard = login("office@stokes-wood.demo").get("/stokes-wood/").content.decode()
@@ -167,13 +169,13 @@ def test_threshold_is_the_schools_setting_and_old_rejections_do_not_count(post, 
     parent, school = user("parent@stokes-wood.demo"), post.school
     school.rejections_before_case = 2
     school.save()
-    first = services.submit_comment(post, author=parent, text=STORY).review_items.get()
+    first = submit_comment(post, author=parent, text=STORY).review_items.get()
     _reject(first, user)
     ReviewItem.objects.filter(pk=first.pk).update(decided_at=timezone.now() - dt.timedelta(days=31))
-    _reject(services.submit_comment(post, author=parent, text=STORY).review_items.get(), user)
-    assert not services.suggests_case(school, parent)
-    _reject(services.submit_comment(post, author=parent, text=STORY).review_items.get(), user)
-    assert services.suggests_case(school, parent)
+    _reject(submit_comment(post, author=parent, text=STORY).review_items.get(), user)
+    assert not suggests_case(school, parent)
+    _reject(submit_comment(post, author=parent, text=STORY).review_items.get(), user)
+    assert suggests_case(school, parent)
 
 
 def test_decided_tab_lists_decisions(comment_item, user, login):

@@ -6,8 +6,10 @@ import pytest
 from django.utils import timezone
 
 from schoolgate.audit.models import AuditEntry
-from schoolgate.channel import services
+from schoolgate.channel.errors import ChannelError
 from schoolgate.channel.models import Comment, Restriction
+from schoolgate.channel.posts import submit_comment
+from schoolgate.channel.restrictions import active_restriction, restrict
 
 URL = "/stokes-wood/channel/restrictions/"
 
@@ -48,25 +50,25 @@ def test_bad_input_is_refused(stokes, login, user):
 
 def test_restriction_expires_after_its_last_day(stokes, user, post):
     parent = user("parent@stokes-wood.demo")
-    restriction = services.restrict(stokes, user=parent, kind="no_comment", reason="Abuse", ends_on=timezone.localdate(), actor=user("head@stokes-wood.demo"))
-    assert services.active_restriction(stokes, parent) == restriction  # the end date is the last day it applies
+    restriction = restrict(stokes, user=parent, kind="no_comment", reason="Abuse", ends_on=timezone.localdate(), actor=user("head@stokes-wood.demo"))
+    assert active_restriction(stokes, parent) == restriction  # the end date is the last day it applies
     assert not restriction.is_active(today=in_days(1))
     Restriction.objects.filter(pk=restriction.pk).update(ends_on=in_days(-1))
-    assert services.active_restriction(stokes, parent) is None
-    services.submit_comment(post, author=parent, text="Thank you!")
+    assert active_restriction(stokes, parent) is None
+    submit_comment(post, author=parent, text="Thank you!")
     assert Comment.objects.count() == 1
 
 
 def test_expired_restriction_no_longer_shows(stokes, user, login):
     parent = user("parent@stokes-wood.demo")
-    services.restrict(stokes, user=parent, kind="no_comment", reason="Abuse", ends_on=in_days(1), actor=user("head@stokes-wood.demo"))
+    restrict(stokes, user=parent, kind="no_comment", reason="Abuse", ends_on=in_days(1), actor=user("head@stokes-wood.demo"))
     Restriction.objects.update(ends_on=in_days(-2))
     assert "You are restricted" not in login("parent@stokes-wood.demo").get("/stokes-wood/").content.decode()
     assert "ended" in login("office@stokes-wood.demo").get(URL).content.decode()
 
 
 def test_lift(stokes, user, login):
-    restriction = services.restrict(stokes, user=user("shah@stokes-wood.demo"), kind="hold", reason="x", ends_on=in_days(5), actor=user("head@stokes-wood.demo"))
+    restriction = restrict(stokes, user=user("shah@stokes-wood.demo"), kind="hold", reason="x", ends_on=in_days(5), actor=user("head@stokes-wood.demo"))
     url = f"/stokes-wood/channel/restrictions/{restriction.pk}/lift/"
     assert login("office@stokes-wood.demo").get(url).status_code == 405
     assert login("hughes@stokes-wood.demo").post(url).status_code == 403
@@ -80,7 +82,7 @@ def test_lift(stokes, user, login):
 
 def test_restrict_service_contract(stokes, user):
     """The Cases engineer's "notice of restriction" step calls exactly this."""
-    r = services.restrict(stokes, user=user("parent@stokes-wood.demo"), kind="no_comment", reason="Notice of restriction letter", ends_on=in_days(30), actor=user("head@stokes-wood.demo"))
+    r = restrict(stokes, user=user("parent@stokes-wood.demo"), kind="no_comment", reason="Notice of restriction letter", ends_on=in_days(30), actor=user("head@stokes-wood.demo"))
     assert isinstance(r, Restriction) and r.kind == "no_comment" and r.ends_on == in_days(30)
-    with pytest.raises(services.ChannelError):
-        services.restrict(stokes, user=user("parent@high-hesket.demo"), kind="hold", reason="x", ends_on=in_days(3), actor=None)
+    with pytest.raises(ChannelError):
+        restrict(stokes, user=user("parent@high-hesket.demo"), kind="hold", reason="x", ends_on=in_days(3), actor=None)

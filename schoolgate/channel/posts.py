@@ -1,0 +1,106 @@
+"""Submitting to the school channel: a staff post, a parent's comment, and the author's new wording
+after "please rephrase". Each text is judged (through `policies.judging`, the one door to the judge)
+and, unless an administrator's clean post is published at once, put in the review queue."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from schoolgate.audit.models import record
+from schoolgate.policies.judging import judge_record
+from schoolgate.schools.models import Membership, actor_label
+
+from .audit_events import AuditEvent
+from .errors import ChannelError
+from .models import Comment, Post, Restriction, ReviewItem
+from .queries import can_post, is_administrator
+from .restrictions import active_restriction
+from .triage import enqueue
+
+REPHRASED = {ReviewItem.Kind.POST: AuditEvent.POST_REPHRASED, ReviewItem.Kind.COMMENT: AuditEvent.COMMENT_REPHRASED}
+
+
+def run_judge(school, text: str, *, author=None, staff: bool = False) -> dict:
+    """The verdict as stored with the item: if the judge cannot run, the record holds the item for a
+    moderator (`unavailable`), never waves it through.
+
+    `author` (a user) lets the judge recognise a parent's own child; `staff` marks a post written by the
+    school itself, where "speaking for the school" is what the post is for, not a breach."""
+    return judge_record(school, text, author=_roster_person(school, author) if author is not None else None, staff=staff)
+
+
+def _roster_person(school, user):
+    membership = Membership.objects.filter(school=school, user=user, person__isnull=False).select_related("person").first()
+    return membership.person.as_judge_person() if membership else None
+
+
+def _categories(verdict: dict) -> list[str]:
+    return [f["category"] for f in verdict.get("findings", [])]
+
+
+@transaction.atomic
+def submit_post(school, *, author, text: str, audience: str, group: str = "", image: tuple[bytes, str] | None = None, image_alt: str = "",
+                verdict: dict | None = None) -> Post:
+    """A staff post: judged, images already cleaned; an administrator's clean post is published at once."""
+    if not can_post(school, author):
+        raise ChannelError("You do not have permission to post on the school channel. The Headteacher or the office can grant it.")
+    verdict = verdict if verdict is not None else run_judge(school, text, author=author, staff=True)
+    post = Post(school=school, author=author, author_label=actor_label(author), audience=audience, group=group if audience != "school" else "",
+                text=text, original_text=text, image_alt=image_alt, verdict=verdict)
+    if image is not None:
+        data, ext = image
+        post.image.save(f"upload.{ext}", ContentFile(data), save=False)
+    # A verdict the judge could not give is never "allow": the post waits for a moderator like any other.
+    publish_now = is_administrator(school, author) and verdict.get("decision") == "allow" and not verdict.get("unavailable")
+    if publish_now:
+        post.status, post.published_at = Post.Status.PUBLISHED, timezone.now()
+    post.save()
+    record(AuditEvent.POST_SUBMIT, actor=author, school=school, target=post,
+           summary=f"Post {'published' if publish_now else 'submitted for approval'} ({post.audience_label})",
+           decision=verdict.get("decision"), categories=_categories(verdict), image=bool(post.image))
+    if not publish_now:
+        enqueue(school, kind=ReviewItem.Kind.POST, author=author, text=text, verdict=verdict, post=post)
+    return post
+
+
+@transaction.atomic
+def submit_comment(post: Post, *, author, text: str, verdict: dict | None = None) -> Comment:
+    """A parent's comment: never public until a moderator approves it; the judge's finding goes with it."""
+    school = post.school
+    restriction = active_restriction(school, author)
+    if restriction is not None and restriction.kind == Restriction.Kind.NO_COMMENT:
+        raise ChannelError(f"You cannot comment on the school channel until {restriction.ends_on:%-d %B %Y}. Reason: {restriction.reason}")
+    verdict = verdict if verdict is not None else run_judge(school, text, author=author)
+    comment = Comment.objects.create(post=post, school=school, author=author, author_label=actor_label(author), text=text, original_text=text,
+                                     verdict=verdict)
+    enqueue(school, kind=ReviewItem.Kind.COMMENT, author=author, text=text, verdict=verdict, comment=comment)
+    record(AuditEvent.COMMENT_SUBMIT, actor=author, school=school, target=comment,
+           summary=f"Comment on post {post.pk} submitted for approval", decision=verdict.get("decision"),
+           categories=_categories(verdict), held_by_restriction=restriction is not None)
+    return comment
+
+
+@transaction.atomic
+def resubmit(target, *, author, text: str, verdict: dict | None = None):
+    """The author's new wording after "please rephrase": a new review item; the earlier ones stay on record."""
+    model = type(target)
+    target = model.objects.select_for_update().get(pk=target.pk)
+    if target.author_id != author.pk:
+        raise ChannelError("Only the author can rephrase this.")
+    if target.status != model.Status.REPHRASE:
+        raise ChannelError("This is not waiting to be rephrased.")
+    school = target.school
+    if isinstance(target, Comment):
+        restriction = active_restriction(school, author)
+        if restriction is not None and restriction.kind == Restriction.Kind.NO_COMMENT:
+            raise ChannelError(f"You cannot comment on the school channel until {restriction.ends_on:%-d %B %Y}.")
+    verdict = verdict if verdict is not None else run_judge(school, text, author=author, staff=isinstance(target, Post))
+    target.text, target.verdict, target.status = text, verdict, model.Status.PENDING
+    target.save(update_fields=["text", "verdict", "status"])
+    kind = ReviewItem.Kind.COMMENT if isinstance(target, Comment) else ReviewItem.Kind.POST
+    enqueue(school, kind=kind, author=author, text=text, verdict=verdict, **{kind: target})
+    record(REPHRASED[kind], actor=author, school=school, target=target, summary=f"{kind.title()} rephrased and resubmitted",
+           decision=verdict.get("decision"))
+    return target
