@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from .base import NotAChatExport, UnsafeArchive
+from .whatsapp import looks_like_chat
 
 Source = str | os.PathLike | bytes
 
@@ -243,8 +244,6 @@ def _choose_members(zf: zipfile.ZipFile, files: list[zipfile.ZipInfo], shown: st
 
 def sniff_text(head: bytes) -> str | None:
     """'json', 'text' (a line-based chat), or None, from the first bytes of a file."""
-    from .whatsapp import looks_like_chat  # local: whatsapp imports this module
-
     text = head.decode(_encoding(head[:4]), errors="replace").lstrip("\ufeff\u200e \t\r\n")
     if looks_like_chat(text):  # before JSON: iOS lines start with '[' too
         return "text"
