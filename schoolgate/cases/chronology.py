@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from schoolgate.channel.models import Restriction
 from schoolgate.judge.types import category_label
+from schoolgate.schools.models import actor_label
 
 
 def _entry(case, at, kind, title, text="", by="", private=False, **extra):
@@ -33,12 +35,12 @@ def for_case(case, *, include_private: bool) -> list[dict]:
             out.append(_entry(case, a.at, "step", f"Step {a.step_order} done: {a.step_title}", a.outcome, a.by_label))
     for letter in case.letters.all():
         if letter.is_sent:
-            out.append(_entry(case, letter.sent_at, "letter", f"Letter sent: {letter.get_kind_display()} to {letter.recipient}", f"SHA-256 {letter.sha256}", _user_label(letter.sent_by), letter=letter))
+            out.append(_entry(case, letter.sent_at, "letter", f"Letter sent: {letter.get_kind_display()} to {letter.recipient}", f"SHA-256 {letter.sha256}", actor_label(letter.sent_by), letter=letter))
             if letter.context.get("restriction_id"):
                 end = timezone.localtime(letter.deadline).strftime("%d %b %Y") if letter.deadline else ""
-                out.append(_entry(case, letter.sent_at, "restriction", f"Forum access restricted ({letter.restriction_kind.replace('_', ' ')}) until {end}", "", _user_label(letter.sent_by)))
+                out.append(_entry(case, letter.sent_at, "restriction", f"Forum access restricted ({letter.restriction_kind.replace('_', ' ')}) until {end}", "", actor_label(letter.sent_by)))
         else:
-            out.append(_entry(case, letter.created_at, "letter", f"Letter drafted: {letter.get_kind_display()}", "", _user_label(letter.created_by), letter=letter))
+            out.append(_entry(case, letter.created_at, "letter", f"Letter drafted: {letter.get_kind_display()}", "", actor_label(letter.created_by), letter=letter))
     for d in case.deadlines.all():
         state = "dealt with" if d.met_at else ("overdue" if d.is_overdue else "due")
         out.append(_entry(case, d.created_at, "deadline", f"Deadline set: {d.get_kind_display()} {timezone.localtime(d.due_at):%d %b %Y %H:%M} ({state})"))
@@ -53,19 +55,9 @@ def for_case(case, *, include_private: bool) -> list[dict]:
 _ORDER = {"opened": 0, "evidence": 1, "finding": 2, "assessed": 3, "step": 4, "letter": 5}
 
 
-def _user_label(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def channel_restrictions(school, user) -> list[dict]:
     """Restrictions on the school channel for this parent, whether or not a case letter applied them."""
     if user is None:
-        return []
-    try:
-        from schoolgate.channel.models import Restriction
-    except ImportError:
         return []
     out = []
     for r in Restriction.objects.filter(school=school, user=user):

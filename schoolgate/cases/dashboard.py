@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from .deadlines import overdue_deadlines
 from .models import Case
-from .services import overdue_deadlines
 
 
 def dashboard_panels(request) -> list[dict]:

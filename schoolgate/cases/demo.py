@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from schoolgate.schools.models import School
 
+from .evidence_changes import add_evidence_url
 from .letters import draft_letter, send_letter, update_letter
 from .models import Case
-from .services import add_evidence_url, add_note, open_case
+from .notes import add_note
+from .opening import open_case
 
 STOKES_CONCERN = "Posts in the 'Stokes Wood Parents' Facebook group making allegations about Mr Hughes."
 STOKES_POST = "Mr Hughes is a liar and a bully, he stole the Year 4 trip money. Everyone should complain about him."

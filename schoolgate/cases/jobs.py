@@ -13,8 +13,10 @@ from django.utils import timezone
 from schoolgate.audit.models import record
 from schoolgate.schools.models import School
 
+from .audit_events import AuditEvent
 from .models import Case, Deadline
-from .services import send_due_reminder
+from .reminders import send_due_reminder
+from .retention import purge_cutoff
 
 
 def remind_overdue() -> int:
@@ -25,13 +27,31 @@ def remind_overdue() -> int:
     return sent
 
 
-def _cutoff(school, today: dt.date) -> dt.datetime:
-    years = school.case_retention_years
-    try:
-        day = today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        day = today.replace(year=today.year - years, day=28)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+def purge_case(case: Case) -> dict:
+    """Remove one closed case whose retention period has passed: every row and file of it, with an audit
+    entry that says what went. The one place case records are deleted."""
+    school = case.school
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        summary = {
+            "reference": case.reference, "opened_at": case.opened_at, "closed_at": case.closed_at,
+            "evidence": case.evidence.count(), "letters": case.letters.count(), "notes": case.notes.count(),
+            "retention_years": school.case_retention_years,
+        }
+        folder = Path(settings.MEDIA_ROOT) / "cases" / school.slug / str(case.pk)
+        record(
+            AuditEvent.PURGE, school=school, target=case,
+            summary=f"Purged {case.reference} (closed {timezone.localdate(case.closed_at):%d %b %Y}; retention {school.case_retention_years} years): "
+                    f"{summary['evidence']} evidence item(s), {summary['letters']} letter(s), {summary['notes']} note(s)",
+            **summary,
+        )
+        # The append-only records refuse ordinary deletes; `purge()` is their one way out.
+        for records in (case.evidence, case.step_actions, case.notes, case.events):
+            records.all().purge()
+        # Letters, deadlines and the staff added to the case go with it.
+        case.delete(purge=True)
+        transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return summary
 
 
 def purge_expired(today: dt.date | None = None) -> list[dict]:
@@ -39,31 +59,9 @@ def purge_expired(today: dt.date | None = None) -> list[dict]:
     today = today or timezone.localdate()
     purged = []
     for school in School.objects.all():
-        cutoff = _cutoff(school, today)
-        for case in Case.objects.filter(school=school, status=Case.Status.CLOSED, closed_at__lt=cutoff):
-            with transaction.atomic():
-                case = Case.objects.select_for_update().get(pk=case.pk)
-                summary = {
-                    "reference": case.reference, "opened_at": case.opened_at, "closed_at": case.closed_at,
-                    "evidence": case.evidence.count(), "letters": case.letters.count(), "notes": case.notes.count(),
-                    "retention_years": school.case_retention_years,
-                }
-                folder = Path(settings.MEDIA_ROOT) / "cases" / school.slug / str(case.pk)
-                record(
-                    "case.purge", school=school, target=case,
-                    summary=f"Purged {case.reference} (closed {timezone.localdate(case.closed_at):%d %b %Y}; retention {school.case_retention_years} years): "
-                            f"{summary['evidence']} evidence item(s), {summary['letters']} letter(s), {summary['notes']} note(s)",
-                    **summary,
-                )
-                # Delete the rows; Evidence/Note rows refuse single deletes, so use the queryset path.
-                for model in (case.step_actions, case.notes, case.events, case.deadlines, case.letters):
-                    model.all()._raw_delete(model.all().db)
-                case.evidence.filter(corrects__isnull=False).order_by("-id")._raw_delete("default")
-                case.evidence.all()._raw_delete("default")
-                case.members.clear()
-                Case.objects.filter(pk=case.pk)._raw_delete("default")
-                transaction.on_commit(lambda folder=folder: shutil.rmtree(folder, ignore_errors=True))
-            purged.append({"school": school.slug, **summary})
+        cutoff = purge_cutoff(school.case_retention_years, today)
+        for case in Case.objects.filter(school=school, status=Case.Status.CLOSED, closed_at__lt=cutoff).select_related("school"):
+            purged.append({"school": school.slug, **purge_case(case)})
     return purged
 
 

@@ -14,11 +14,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from schoolgate.audit.models import record
+from schoolgate.channel.errors import ChannelError
+from schoolgate.channel.restrictions import restrict
+from schoolgate.pdf import render_pdf
 
 from . import evidence as ev
-from .models import Deadline, Letter, StepAction
-from schoolgate.pdf import render_pdf
-from .services import CaseError, _label, _lock, _require_open, _step_row, add_deadline
+from .audit_events import AuditEvent
+from .deadlines import add_deadline
+from .errors import CaseError
+from .ladder import StepState, step_row
+from .locking import lock_case, lock_open_case
+from .models import Deadline, Letter
+from .steps import record_step_done
 
 PARENT_LETTERS = {Letter.Kind.REMOVAL_REQUEST, Letter.Kind.MEETING_INVITATION, Letter.Kind.WARNING, Letter.Kind.RESTRICTION_NOTICE}
 DEFAULT_DAYS = {Letter.Kind.REMOVAL_REQUEST: 2, Letter.Kind.WARNING: 7, Letter.Kind.MEETING_INVITATION: 5, Letter.Kind.RESTRICTION_NOTICE: 28}
@@ -65,16 +72,15 @@ def _default_body(case, kind, step) -> str:
 def draft_letter(case, *, step_id: str, actor) -> Letter:
     """A draft for the step's letter, pre-filled from the case; any step with a letter, taken or available."""
     with transaction.atomic():
-        case = _lock(case)
-        _require_open(case)
-        row = _step_row(case, step_id)
-        step = row["step"]
+        case = lock_open_case(case)
+        row = step_row(case, step_id)
+        step = row.step
         if not step.letter:
             raise CaseError(f"The step “{step.title}” has no letter.")
         if step.letter not in Letter.Kind.values:
             raise CaseError(f"The letter '{step.letter}' is not one Schoolgate can write.")
-        if row["state"] not in {"available", "done"}:
-            raise CaseError(f"“{step.title}” is not open for this case yet. {row['opens_when']}".strip())
+        if row.state not in (StepState.AVAILABLE, StepState.DONE):
+            raise CaseError(f"“{step.title}” is not open for this case yet. {row.opens_when}".strip())
         kind = step.letter
         school = case.school
         if kind in PARENT_LETTERS:
@@ -97,7 +103,7 @@ def draft_letter(case, *, step_id: str, actor) -> Letter:
             context=resolve_context(case, case.clause_ids(), [e.pk for e in case.evidence.all()], {"step_title": step.title, "step_text": step.text}),
             created_by=actor,
         )
-        record("case.letter_draft", actor=actor, school=school, target=letter, summary=f"{case.reference}: drafted {letter.get_kind_display().lower()}", case=case.pk)
+        record(AuditEvent.LETTER_DRAFT, actor=actor, school=school, target=letter, summary=f"{case.reference}: drafted {letter.get_kind_display().lower()}", case=case.pk)
         return letter
 
 
@@ -114,7 +120,7 @@ def _subject(case, kind) -> str:
 
 def update_letter(letter: Letter, *, data: dict, actor) -> Letter:
     with transaction.atomic():
-        _lock(letter.case)
+        lock_case(letter.case)
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
         if letter.is_sent:
             raise CaseError("This letter has been sent and can no longer be changed. Draft a new one.")
@@ -124,7 +130,7 @@ def update_letter(letter: Letter, *, data: dict, actor) -> Letter:
         extra = {k: v for k, v in letter.context.items() if k not in {"clauses", "evidence"}}
         letter.context = resolve_context(letter.case, data.get("clauses", []), data.get("evidence", []), extra)
         letter.save()
-        record("case.letter_edit", actor=actor, school=letter.case.school, target=letter, summary=f"{letter.case.reference}: edited draft {letter.get_kind_display().lower()}")
+        record(AuditEvent.LETTER_EDIT, actor=actor, school=letter.case.school, target=letter, summary=f"{letter.case.reference}: edited draft {letter.get_kind_display().lower()}")
         return letter
 
 
@@ -143,8 +149,7 @@ def render_letter(letter: Letter, *, sent_at=None) -> bytes:
 def send_letter(letter: Letter, *, actor) -> Letter:
     """Freeze the letter: PDF with its hash, the step done, the deadline and reminder, the restriction."""
     with transaction.atomic():
-        case = _lock(letter.case)
-        _require_open(case)
+        case = lock_open_case(letter.case)
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
         if letter.is_sent:
             raise CaseError("This letter has already been sent.")
@@ -167,19 +172,14 @@ def send_letter(letter: Letter, *, actor) -> Letter:
         # The last save a letter gets: the status check in Letter.save() still sees "draft".
         letter.save()
         record(
-            "case.letter_sent", actor=actor, school=case.school, target=letter,
+            AuditEvent.LETTER_SENT, actor=actor, school=case.school, target=letter,
             summary=f"{case.reference}: sent {letter.get_kind_display().lower()} to {letter.recipient}",
             case=case.pk, sha256=digest, size=len(pdf),
         )
-        row = _step_row(case, letter.step_id) if letter.step_id else None
-        if row is not None and row["state"] == "available":
-            step = row["step"]
-            StepAction.objects.create(
-                case=case, step_id=step.step_id, step_title=step.title, step_order=step.order,
-                status=StepAction.Status.DONE, outcome=f"Letter sent: {letter.get_kind_display()} to {letter.recipient}.",
-                letter=letter, by=actor, by_label=_label(actor),
-            )
-            record("case.step", actor=actor, school=case.school, target=case, summary=f"{case.reference}: step {step.order} “{step.title}” done (letter sent)", step=step.step_id)
+        row = step_row(case, letter.step_id) if letter.step_id else None
+        if row is not None and row.can_take:
+            # A letter for a step already done (a second removal request) leaves the ladder as it is.
+            record_step_done(case, row, actor=actor, outcome=f"Letter sent: {letter.get_kind_display()} to {letter.recipient}.", letter=letter)
         kind = DEADLINE_KINDS.get(letter.kind)
         if kind and letter.deadline:
             add_deadline(case, kind=kind, due_at=letter.deadline, letter=letter, actor=actor)
@@ -189,10 +189,6 @@ def send_letter(letter: Letter, *, actor) -> Letter:
 def _apply_restriction(case, letter, actor):
     if case.parent_user is None:
         raise CaseError("The restriction needs a parent/carer with a Schoolgate account; this case's parent has none.")
-    try:
-        from schoolgate.channel.services import restrict
-    except ImportError:
-        raise CaseError("The school channel cannot apply restrictions yet, so the notice was not sent.") from None
     if letter.restriction_kind not in {"hold", "no_comment"}:
         raise CaseError("Choose the restriction before sending the notice.")
     ends_on = timezone.localdate(letter.deadline)
@@ -202,5 +198,5 @@ def _apply_restriction(case, letter, actor):
             case.school, user=case.parent_user, kind=letter.restriction_kind,
             reason=f"{case.reference}: notice of restriction under {clauses}", ends_on=ends_on, actor=actor,
         )
-    except ValueError as exc:  # ChannelError: the channel's own message explains it
+    except ChannelError as exc:  # the channel's own message explains it
         raise CaseError(f"The restriction could not be applied: {exc}") from exc

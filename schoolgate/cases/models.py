@@ -9,13 +9,20 @@ period has passed, and says so in the audit log.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from schoolgate.schools.models import LEADERSHIP, Role
+
+from .retention import purge_due_on
+
+# The longest text kept in one field of a case record (evidence text, outcomes, notes).
+MAX_TEXT = 50_000
 
 # Flags staff may record about a case; ProcedureStep.conditions["assessments"] uses these names.
 ASSESSMENTS: dict[str, str] = {
@@ -100,13 +107,10 @@ class Case(models.Model):
         return self.status == self.Status.OPEN
 
     def purge_due_on(self) -> dt.date | None:
+        """The last day this closed case is kept (`jobs.purge_expired` removes it the day after)."""
         if self.closed_at is None:
             return None
-        closed = timezone.localdate(self.closed_at)
-        try:
-            return closed.replace(year=closed.year + self.school.case_retention_years)
-        except ValueError:  # 29 February
-            return closed.replace(year=closed.year + self.school.case_retention_years, day=28)
+        return purge_due_on(timezone.localdate(self.closed_at), self.school.case_retention_years)
 
     def assessment_labels(self) -> list[str]:
         return [ASSESSMENTS.get(a, a) for a in self.assessments]
@@ -139,10 +143,32 @@ class Case(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def delete(self):
+        raise CaseRecordError(f"{self.model._meta.verbose_name} records are never deleted while the case exists.")
+
+    delete.queryset_only = True
+
+    def purge(self) -> int:
+        """Delete these rows: for the retention purge only (`jobs.purge_expired`, which removes the whole
+        closed case and writes the audit entry). Newest first, so a correction goes before the item it
+        corrects (`Evidence.corrects` protects a corrected item). Returns the number of rows deleted."""
+        deleted = 0
+        for pk in self.order_by("-pk").values_list("pk", flat=True):
+            # The base manager's queryset is Django's own, whose delete() is not refused.
+            deleted += self.model._base_manager.filter(pk=pk).delete()[1].get(self.model._meta.label, 0)
+        return deleted
+
+    purge.queryset_only = True  # never on the manager: purging is always of a chosen set of rows
+
+
 class AppendOnly(models.Model):
-    """Rows that are written once. Saving an existing row or deleting one is refused."""
+    """Rows that are written once. Saving an existing row or deleting one (alone or by queryset) is refused;
+    the retention purge removes them with `purge()`."""
 
     mutable_fields: tuple[str, ...] = ()
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -205,8 +231,6 @@ class Evidence(AppendOnly):
     def content_bytes(self) -> bytes:
         """The exact bytes that were hashed."""
         if self.kind == self.Kind.FILE:
-            from django.core.files.storage import default_storage
-
             with default_storage.open(self.file, "rb") as fh:
                 return fh.read()
         if self.kind == self.Kind.URL:
@@ -214,8 +238,6 @@ class Evidence(AppendOnly):
         return self.text.encode()
 
     def verify(self) -> bool:
-        import hashlib
-
         try:
             return hashlib.sha256(self.content_bytes()).hexdigest() == self.sha256
         except OSError:
@@ -285,10 +307,6 @@ class Letter(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} ({self.get_status_display()})"
 
-    @property
-    def is_sent(self) -> bool:
-        return self.status == self.Status.SENT
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             stored = Letter.objects.filter(pk=self.pk).values_list("status", flat=True).first()
@@ -299,15 +317,15 @@ class Letter(models.Model):
     def delete(self, *args, **kwargs):
         raise CaseRecordError("Letters are never deleted while the case exists.")
 
-    def pdf_bytes(self) -> bytes:
-        from django.core.files.storage import default_storage
+    @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT
 
+    def pdf_bytes(self) -> bytes:
         with default_storage.open(self.file, "rb") as fh:
             return fh.read()
 
     def verify(self) -> bool:
-        import hashlib
-
         try:
             return bool(self.sha256) and hashlib.sha256(self.pdf_bytes()).hexdigest() == self.sha256
         except OSError:

@@ -10,10 +10,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from schoolgate.audit.models import AuditEntry
+from schoolgate.pdf import render_pdf
+from schoolgate.schools.models import actor_label
 
 from . import chronology as chron
 from .models import Case
-from schoolgate.pdf import render_pdf
 
 
 def custody(case) -> list[dict]:
@@ -40,7 +41,7 @@ def evidence_pack_pdf(case, user) -> bytes:
         "cases/evidence_pack.html",
         {
             "case": case, "school": case.school, "items": items, "custody": custody(case),
-            "generated_at": timezone.localtime(), "generated_by": user.get_full_name() or user.get_username(),
+            "generated_at": timezone.localtime(), "generated_by": actor_label(user),
             "letters": case.letters.filter(status="sent"),
         },
     )
@@ -75,9 +76,9 @@ def case_record(case) -> dict:
             for a in case.step_actions.all()
         ],
         "letters": [
-            {"kind": l.get_kind_display(), "to": l.recipient, "subject": l.subject, "sent_at": l.sent_at, "sha256": l.sha256, "body": l.body,
-             "file": f"letters/{case.reference}-{l.pk}-{l.kind}.pdf"}
-            for l in case.letters.filter(status="sent")
+            {"kind": lt.get_kind_display(), "to": lt.recipient, "subject": lt.subject, "sent_at": lt.sent_at, "sha256": lt.sha256, "body": lt.body,
+             "file": f"letters/{case.reference}-{lt.pk}-{lt.kind}.pdf"}
+            for lt in case.letters.filter(status="sent")
         ],
         "notes": [{"at": n.at, "text": n.text} for n in case.notes.filter(private=False)],
         "private_notes_withheld": case.notes.filter(private=True).count(),

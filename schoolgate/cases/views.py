@@ -5,29 +5,51 @@ Every view of a case, download included, is written to the audit log.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolgate.audit.models import record
 from schoolgate.channel.models import ReviewItem
+from schoolgate.pdf import render_pdf
 from schoolgate.schools.access import school_view
-from schoolgate.schools.models import LEADERSHIP, MODERATORS, STAFF_ROLES, Membership, Person
+from schoolgate.schools.models import LEADERSHIP, MODERATORS, STAFF_ROLES, Membership, Person, Role
 
 from . import chronology as chron
-from . import letters as letter_services
-from . import services
+from . import letters
+from .assessment import set_assessments
+from .audit_events import AuditEvent
+from .closing import close_case
+from .deadlines import meet_deadline, overdue_deadlines
+from .errors import CaseError
 from .evidence import EvidenceRejected
+from .evidence_changes import add_evidence_file, add_evidence_text, add_evidence_url
+from .evidence_changes import rejudge as rejudge_item
 from .forms import AssessForm, CloseForm, FileEvidenceForm, LetterForm, NoteForm, OpenCaseForm, StepForm, TextEvidenceForm, UrlEvidenceForm
+from .ladder import current_step, ladder_for
 from .models import Case, Deadline, Evidence, Letter
-from .services import CaseError
+from .notes import add_note
+from .opening import open_case
+from .packs import evidence_pack_pdf, subject_access_zip
+from .staffing import add_member, assign
+from .steps import skip_step, take_step
+
+# Database ids are 64-bit; a longer number in a form is simply not one of ours.
+MAX_ID = 2**63 - 1
+
+
+def _posted_id(value) -> int | None:
+    """An id from form data, or None for anything that is not one (letters, "²", a 30-digit number)."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 def _case(request, pk, *, for_update=False) -> Case:
@@ -41,19 +63,18 @@ def _can_act(request, case) -> bool:
     """Leadership, or the office member the case is assigned to, may take steps and write letters."""
     if request.roles & LEADERSHIP:
         return True
-    return "office" in request.roles and (case.assigned_to_id == request.user.pk or case.members.filter(pk=request.user.pk).exists())
+    # Being added to a case lets an office member read it and add notes; acting on it needs the assignment.
+    return Role.OFFICE in request.roles and case.assigned_to_id == request.user.pk
 
 
 def _require_act(request, case):
     if not _can_act(request, case):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only the Headteacher, the DSL or the office member assigned to this case can do this.")
 
 
-def _viewed(request, case, what="case", **details):
-    record(f"case.view_{what}" if what != "case" else "case.view", actor=request.user, school=request.school, target=case,
-           summary=f"Viewed {case.reference}" + ("" if what == "case" else f" ({what.replace('_', ' ')})"), **details)
+def _viewed(request, case, event: AuditEvent = AuditEvent.VIEW, **details):
+    what = "" if event is AuditEvent.VIEW else f" ({event.removeprefix('case.view_').replace('_', ' ')})"
+    record(event, actor=request.user, school=request.school, target=case, summary=f"Viewed {case.reference}{what}", **details)
 
 
 def _back(case):
@@ -66,9 +87,9 @@ def case_list(request):
     status = request.GET.get("status", "open")
     if status in Case.Status.values:
         cases = cases.filter(status=status)
-    rows = [{"case": c, "step": services.current_step(c)} for c in cases[:200]]
-    overdue = services.overdue_deadlines(Case.objects.visible_to(request.user, request.school, request.roles))
-    record("case.view_list", actor=request.user, school=request.school, summary=f"Viewed the case list ({status})", count=len(rows))
+    rows = [{"case": c, "step": current_step(c)} for c in cases[:200]]
+    overdue = overdue_deadlines(Case.objects.visible_to(request.user, request.school, request.roles))
+    record(AuditEvent.VIEW_LIST, actor=request.user, school=request.school, summary=f"Viewed the case list ({status})", count=len(rows))
     return render(request, "cases/list.html", {"rows": rows, "status": status, "overdue": overdue, "can_open": bool(request.roles & MODERATORS)})
 
 
@@ -83,7 +104,7 @@ def open_view(request):
         d = form.cleaned_data
         parent = d["parent"]
         try:
-            case = services.open_case(
+            case = open_case(
                 request.school, opened_by=request.user, concern=d["concern"],
                 parent_user=parent.user if parent and parent.user_id else None,
                 parent_name=parent.name if parent else d["parent_name"],
@@ -117,7 +138,7 @@ def open_from_review(request, item_pk):
     when = timezone.localtime(entry.created_at).strftime("%-d %B %Y %H:%M")
     reason = entry.reason_clause or entry.reason_text or "no reason given"
     try:
-        case = services.open_case(
+        case = open_case(
             school, opened_by=request.user,
             concern=f"{entry.get_kind_display()} rejected on the school channel ({reason}). Judge's categories: {', '.join(categories) or 'none'}.",
             parent_user=entry.author, parent_name=entry.author_label, source="review_queue", evidence_text=entry.text,
@@ -142,7 +163,7 @@ def _detail_context(request, case, **forms):
     staff = get_user_model().objects.filter(memberships__school=case.school, memberships__role__in=sorted(STAFF_ROLES)).distinct().order_by("first_name")
     return {
         "case": case,
-        "ladder": services.ladder(case),
+        "ladder": ladder_for(case),
         "evidence": case.evidence.select_related("corrects").all(),
         "letters": case.letters.all(),
         "deadlines": case.deadlines.all(),
@@ -170,7 +191,8 @@ def add_evidence(request, pk, kind):
     case = _case(request, pk)
     corrects = None
     if request.POST.get("corrects"):
-        corrects = case.evidence.filter(pk=request.POST.get("corrects")).first() if request.POST["corrects"].isdigit() else None
+        corrects_id = _posted_id(request.POST["corrects"])
+        corrects = case.evidence.filter(pk=corrects_id).first() if corrects_id else None
         if corrects is None:
             messages.error(request, "The item to correct was not found in this case.")
             return _rerender(request, case)
@@ -179,18 +201,18 @@ def add_evidence(request, pk, kind):
             form = TextEvidenceForm(request.POST)
             if not form.is_valid():
                 return _rerender(request, case, text_form=form)
-            item = services.add_evidence_text(case, text=form.cleaned_data["text"], label=form.cleaned_data["label"], added_by=request.user, corrects=corrects)
+            item = add_evidence_text(case, text=form.cleaned_data["text"], label=form.cleaned_data["label"], added_by=request.user, corrects=corrects)
         elif kind == "url":
             form = UrlEvidenceForm(request.POST)
             if not form.is_valid():
                 return _rerender(request, case, url_form=form)
             d = form.cleaned_data
-            item = services.add_evidence_url(case, url=d["url"], seen_on=d["seen_on"], label=d["label"], note_text=d["text"], added_by=request.user, corrects=corrects)
+            item = add_evidence_url(case, url=d["url"], seen_on=d["seen_on"], label=d["label"], note_text=d["text"], added_by=request.user, corrects=corrects)
         elif kind == "file":
             form = FileEvidenceForm(request.POST, request.FILES)
             if not form.is_valid():
                 return _rerender(request, case, file_form=form)
-            item = services.add_evidence_file(case, upload=form.cleaned_data["file"], label=form.cleaned_data["label"], added_by=request.user, corrects=corrects)
+            item = add_evidence_file(case, upload=form.cleaned_data["file"], label=form.cleaned_data["label"], added_by=request.user, corrects=corrects)
         else:
             raise Http404("No such evidence kind")
     except EvidenceRejected as exc:
@@ -210,7 +232,7 @@ def rejudge(request, pk, eid):
     case = _case(request, pk)
     item = get_object_or_404(Evidence, case=case, pk=eid)
     try:
-        services.rejudge(item, actor=request.user)
+        rejudge_item(item, actor=request.user)
     except CaseError as exc:
         messages.error(request, str(exc))
     return _back(case)
@@ -224,7 +246,7 @@ def evidence_file(request, pk, eid):
         data = item.content_bytes()
     except OSError:
         raise Http404("The stored file is missing") from None
-    _viewed(request, case, "evidence_file", evidence=item.pk, sha256=item.sha256)
+    _viewed(request, case, AuditEvent.VIEW_EVIDENCE_FILE, evidence=item.pk, sha256=item.sha256)
     response = HttpResponse(data, content_type=item.content_type)
     ext = item.file.rsplit(".", 1)[-1]
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-{item.number}.{ext}"'
@@ -234,10 +256,8 @@ def evidence_file(request, pk, eid):
 @school_view(STAFF_ROLES)
 def evidence_pack(request, pk):
     case = _case(request, pk)
-    from .packs import evidence_pack_pdf
-
     pdf = evidence_pack_pdf(case, request.user)
-    _viewed(request, case, "evidence_pack")
+    _viewed(request, case, AuditEvent.VIEW_EVIDENCE_PACK)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{case.reference}-evidence-pack.pdf"'
     return response
@@ -252,7 +272,7 @@ def assess(request, pk):
     if not form.is_valid():
         return _rerender(request, case, assess_form=form)
     try:
-        services.set_assessments(case, assessments=form.cleaned_data["assessments"], actor=request.user, reason=form.cleaned_data["reason"])
+        set_assessments(case, assessments=form.cleaned_data["assessments"], actor=request.user, reason=form.cleaned_data["reason"])
     except CaseError as exc:
         messages.error(request, str(exc))
         return _rerender(request, case)
@@ -271,10 +291,10 @@ def step(request, pk, step_id):
         return _rerender(request, case)
     try:
         if form.cleaned_data["action"] == "skip":
-            services.skip_step(case, step_id=step_id, actor=request.user, reason=form.cleaned_data["reason"])
+            skip_step(case, step_id=step_id, actor=request.user, reason=form.cleaned_data["reason"])
             messages.success(request, "Step skipped; the reason is recorded.")
         else:
-            services.take_step(case, step_id=step_id, actor=request.user, outcome=form.cleaned_data["outcome"])
+            take_step(case, step_id=step_id, actor=request.user, outcome=form.cleaned_data["outcome"])
             messages.success(request, "Step recorded.")
     except CaseError as exc:
         messages.error(request, str(exc))
@@ -288,7 +308,7 @@ def letter_new(request, pk, step_id):
     case = _case(request, pk)
     _require_act(request, case)
     try:
-        letter = letter_services.draft_letter(case, step_id=step_id, actor=request.user)
+        letter = letters.draft_letter(case, step_id=step_id, actor=request.user)
     except CaseError as exc:
         messages.error(request, str(exc))
         return _rerender(request, case)
@@ -301,7 +321,7 @@ def _letter_form(case, letter, data=None):
         "evidence": [str(e["id"]) for e in letter.context.get("evidence", ())],
     }
     return LetterForm(data, instance=letter, initial=initial,
-                      clause_choices=letter_services.clause_choices(case), evidence_choices=letter_services.evidence_choices(case))
+                      clause_choices=letters.clause_choices(case), evidence_choices=letters.evidence_choices(case))
 
 
 @school_view(STAFF_ROLES)
@@ -310,7 +330,7 @@ def letter(request, pk, lid):
     case = _case(request, pk)
     letter = get_object_or_404(Letter, case=case, pk=lid)
     if request.method == "GET":
-        _viewed(request, case, "letter", letter=letter.pk)
+        _viewed(request, case, AuditEvent.VIEW_LETTER, letter=letter.pk)
         return render(request, "cases/letter.html", {"case": case, "letter": letter, "form": _letter_form(case, letter), "can_act": _can_act(request, case)})
     _require_act(request, case)
     if letter.is_sent:
@@ -320,9 +340,9 @@ def letter(request, pk, lid):
     if not form.is_valid():
         return render(request, "cases/letter.html", {"case": case, "letter": letter, "form": form, "can_act": True}, status=400)
     try:
-        letter = letter_services.update_letter(letter, data=form.cleaned_data, actor=request.user)
+        letter = letters.update_letter(letter, data=form.cleaned_data, actor=request.user)
         if request.POST.get("send"):
-            letter = letter_services.send_letter(letter, actor=request.user)
+            letter = letters.send_letter(letter, actor=request.user)
             messages.success(request, f"Sent: {letter.get_kind_display()} (SHA-256 {letter.sha256[:16]}…).")
             return _back(case)
     except CaseError as exc:
@@ -343,9 +363,9 @@ def letter_pdf(request, pk, lid):
             raise Http404("The stored letter is missing") from None
         name = f"{case.reference}-{letter.kind}.pdf"
     else:
-        pdf = letter_services.render_letter(letter)
+        pdf = letters.render_letter(letter)
         name = f"{case.reference}-{letter.kind}-DRAFT.pdf"
-    _viewed(request, case, "letter_pdf", letter=letter.pk, sent=letter.is_sent)
+    _viewed(request, case, AuditEvent.VIEW_LETTER_PDF, letter=letter.pk, sent=letter.is_sent)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -358,7 +378,11 @@ def note(request, pk):
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _rerender(request, case, note_form=form)
-    services.add_note(case, text=form.cleaned_data["text"], author=request.user, private=form.cleaned_data["private"])
+    try:
+        add_note(case, text=form.cleaned_data["text"], author=request.user, private=form.cleaned_data["private"])
+    except CaseError as exc:
+        messages.error(request, str(exc))
+        return _rerender(request, case, note_form=form)
     messages.success(request, "Note added.")
     return _back(case)
 
@@ -367,16 +391,16 @@ def note(request, pk):
 @require_POST
 def staff_access(request, pk):
     case = _case(request, pk)
-    user_id = request.POST.get("user", "")
-    member = Membership.objects.filter(school=request.school, user_id=user_id if user_id.isdigit() else 0, role__in=sorted(STAFF_ROLES)).select_related("user").first()
+    user_id = _posted_id(request.POST.get("user"))
+    member = Membership.objects.filter(school=request.school, user_id=user_id, role__in=sorted(STAFF_ROLES)).select_related("user").first() if user_id else None
     if member is None:
         messages.error(request, "Choose a member of staff of this school.")
         return _rerender(request, case)
     try:
         if request.POST.get("what") == "assign":
-            services.assign(case, user=member.user, actor=request.user)
+            assign(case, user=member.user, actor=request.user)
         else:
-            services.add_member(case, user=member.user, actor=request.user)
+            add_member(case, user=member.user, actor=request.user)
     except CaseError as exc:
         messages.error(request, str(exc))
         return _rerender(request, case)
@@ -391,7 +415,7 @@ def deadline_met(request, pk, did):
     _require_act(request, case)
     deadline = get_object_or_404(Deadline, case=case, pk=did)
     try:
-        services.meet_deadline(deadline, actor=request.user, note=request.POST.get("note", "")[:300])
+        meet_deadline(deadline, actor=request.user, note=request.POST.get("note", "")[:300])
     except CaseError as exc:
         messages.error(request, str(exc))
     return _back(case)
@@ -407,7 +431,7 @@ def close(request, pk):
         messages.error(request, "Closing a case needs an outcome.")
         return _rerender(request, case, close_form=form)
     try:
-        services.close_case(case, outcome=form.cleaned_data["outcome"], actor=request.user)
+        close_case(case, outcome=form.cleaned_data["outcome"], actor=request.user)
     except CaseError as exc:
         messages.error(request, str(exc))
         return _rerender(request, case)
@@ -420,14 +444,12 @@ def chronology(request, pk):
     case = _case(request, pk)
     entries = chron.for_case(case, include_private=True)
     if request.GET.get("format") == "pdf":
-        from schoolgate.pdf import render_pdf
-
         pdf = render_pdf("cases/chronology_pdf.html", {"school": case.school, "title": f"{case.reference}: chronology", "cases": [case], "entries": entries})
-        _viewed(request, case, "chronology_pdf")
+        _viewed(request, case, AuditEvent.VIEW_CHRONOLOGY_PDF)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{case.reference}-chronology.pdf"'
         return response
-    _viewed(request, case, "chronology")
+    _viewed(request, case, AuditEvent.VIEW_CHRONOLOGY)
     return render(request, "cases/chronology.html", {"case": case, "entries": entries, "title": f"{case.reference}: chronology"})
 
 
@@ -444,10 +466,8 @@ def parent_chronology(request, person_pk):
     entries = chron.for_cases(cases, include_private=True, school=request.school, user=person.user)
     with transaction.atomic():
         for case in cases:
-            _viewed(request, case, "parent_chronology", person=person.pk)
+            _viewed(request, case, AuditEvent.VIEW_PARENT_CHRONOLOGY, person=person.pk)
     if request.GET.get("format") == "pdf":
-        from schoolgate.pdf import render_pdf
-
         pdf = render_pdf("cases/chronology_pdf.html", {"school": request.school, "title": f"Chronology: {person.name}", "cases": cases, "entries": entries})
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="chronology-{person.pk}.pdf"'
@@ -459,10 +479,8 @@ def parent_chronology(request, person_pk):
 def parent_export(request, person_pk):
     """Subject access export: everything the school holds in cases about this parent/carer."""
     person = get_object_or_404(Person, school=request.school, pk=person_pk, kind=Person.Kind.PARENT)
-    from .packs import subject_access_zip
-
     data, summary = subject_access_zip(request.school, person)
-    record("case.subject_access_export", actor=request.user, school=request.school, target=person,
+    record(AuditEvent.SUBJECT_ACCESS_EXPORT, actor=request.user, school=request.school, target=person,
            summary=f"Subject access export for {person.name}: {summary['cases']} case(s)", **summary)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="subject-access-{request.school.slug}-{person.pk}.zip"'

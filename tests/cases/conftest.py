@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from schoolgate.cases.opening import open_case
+
 
 @pytest.fixture(autouse=True)
 def _predictable_judge(fake_judge):
@@ -14,8 +16,6 @@ def _predictable_judge(fake_judge):
 @pytest.fixture
 def open_for(user):
     """open_for(school, text=..., parent_email=...) -> a case opened by that school's headteacher."""
-    from schoolgate.cases.services import open_case
-
     def make(school, text="Mr Hughes is a liar and stole from the PTA.", parent_email=None, **kwargs):
         domain = school.slug + ".demo"
         parent = user(parent_email or f"parent@{domain}")

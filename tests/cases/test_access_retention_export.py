@@ -11,10 +11,15 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from schoolgate.audit.models import AuditEntry
+from schoolgate.cases.closing import close_case
+from schoolgate.cases.errors import CaseError
 from schoolgate.cases.jobs import daily, purge_expired
 from schoolgate.cases.letters import draft_letter, send_letter
 from schoolgate.cases.models import Case, Evidence, Letter
-from schoolgate.cases.services import CaseError, add_member, add_note, assign, close_case, open_case
+from schoolgate.cases.notes import add_note
+from schoolgate.cases.opening import open_case
+from schoolgate.cases.staffing import add_member, assign
+from schoolgate.channel.restrictions import restrict
 
 SW = "stokes-wood"
 
@@ -151,8 +156,6 @@ def test_chronology_per_case_and_per_parent(stokes, open_for, login):
     page = client.get(reverse("cases:chronology", args=[SW, first.pk])).content.decode()
     for words in ("Case opened", "Evidence E", "Finding on", "Letter sent", "Step 1 done", "Private staff note", "Private thought"):
         assert words in page
-    from schoolgate.channel.services import restrict
-
     restrict(stokes, user=first.parent_user, kind="hold", reason="Comments held while we talk", ends_on=timezone.localdate() + dt.timedelta(days=10), actor=first.opened_by)
     parent = client.get(reverse("cases:parent", args=[SW, first.parent.pk])).content.decode()
     assert first.reference in parent and second.reference in parent

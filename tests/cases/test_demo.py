@@ -1,6 +1,6 @@
 from schoolgate.cases import demo
+from schoolgate.cases.ladder import current_step
 from schoolgate.cases.models import Case, Letter
-from schoolgate.cases.services import current_step
 
 
 def test_demo_cases_each_school_at_a_different_step(stokes, hesket):
@@ -14,5 +14,5 @@ def test_demo_cases_each_school_at_a_different_step(stokes, hesket):
     for case in (sw, hh):
         assert case.evidence.exists()
         sent = case.letters.filter(status=Letter.Status.SENT)
-        assert sent.exists() and all(l.verify() for l in sent)
+        assert sent.exists() and all(letter.verify() for letter in sent)
     assert sw.deadlines.get().is_overdue

@@ -8,9 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from schoolgate.cases.closing import close_case
+from schoolgate.cases.errors import CaseError
 from schoolgate.cases.evidence import EvidenceRejected
+from schoolgate.cases.evidence_changes import add_evidence_file, add_evidence_text, add_evidence_url
 from schoolgate.cases.models import CaseRecordError, Evidence
-from schoolgate.cases.services import CaseError, add_evidence_file, add_evidence_text, add_evidence_url, close_case
 
 
 def png_bytes(size=(40, 30)):
@@ -22,7 +24,7 @@ def png_bytes(size=(40, 30)):
 def test_text_evidence_hash_size_type_and_judge(stokes, open_for):
     case = open_for(stokes, text="Nothing.")
     item = add_evidence_text(case, text="Mr Hughes is a liar", label="Facebook", added_by=case.opened_by)
-    data = "Mr Hughes is a liar".encode()
+    data = b"Mr Hughes is a liar"
     assert item.sha256 == hashlib.sha256(data).hexdigest() and item.size == len(data)
     assert item.content_type.startswith("text/plain")
     assert item.added_by == case.opened_by and item.added_by_label == "Sarah Patel" and item.added_at

@@ -2,26 +2,29 @@
 
 import pytest
 
-from schoolgate.cases.services import CaseError, current_step, ladder, set_assessments, skip_step, take_step
+from schoolgate.cases.assessment import set_assessments
+from schoolgate.cases.errors import CaseError
+from schoolgate.cases.ladder import current_step, ladder_for
+from schoolgate.cases.steps import skip_step, take_step
 
 
 def states(case):
-    return {row["step"].step_id: row["state"] for row in ladder(case)}
+    return {row.step.step_id: row.state for row in ladder_for(case)}
 
 
 def test_stokes_wood_ladder_has_the_meeting_step(stokes, open_for):
     case = open_for(stokes, text="Nothing the judge minds.")
-    rows = ladder(case)
-    assert [r["step"].step_id for r in rows] == ["discuss", "meeting", "warning", "legal_advice", "police", "restrict_forum", "report_host", "other_legal"]
-    assert rows[1]["step"].text.startswith("The school will also expect that any parent/carer removes such comments immediately")
+    rows = ladder_for(case)
+    assert [r.step.step_id for r in rows] == ["discuss", "meeting", "warning", "legal_advice", "police", "restrict_forum", "report_host", "other_legal"]
+    assert rows[1].step.text.startswith("The school will also expect that any parent/carer removes such comments immediately")
     assert states(case) == {"discuss": "available", "meeting": "waiting", "warning": "waiting", "legal_advice": "closed",
                             "police": "closed", "restrict_forum": "closed", "report_host": "waiting", "other_legal": "waiting"}
-    assert "Opens when step 1" in rows[1]["opens_when"]
+    assert "Opens when step 1" in rows[1].opens_when
 
 
 def test_high_hesket_ladder_has_no_meeting_step(hesket, open_for):
     case = open_for(hesket, text="Nothing the judge minds.")
-    ids = [r["step"].step_id for r in ladder(case)]
+    ids = [r.step.step_id for r in ladder_for(case)]
     assert ids == ["discuss", "warning", "legal_advice", "police", "restrict_forum", "report_host", "other_legal"]
     assert "meeting" not in ids
     hh = user_email = "head@high-hesket.demo"  # noqa: F841
@@ -36,8 +39,8 @@ def test_steps_follow_in_order_and_record_who_when_outcome(stokes, open_for):
     action = take_step(case, step_id="discuss", actor=case.opened_by, outcome="Phoned Mrs Bennett")
     assert action.by == case.opened_by and action.at and action.outcome == "Phoned Mrs Bennett"
     assert current_step(case).step_id == "meeting"
-    row = next(r for r in ladder(case) if r["step"].step_id == "discuss")
-    assert row["state"] == "done" and row["action"].by_label == "Sarah Patel"
+    row = next(r for r in ladder_for(case) if r.step.step_id == "discuss")
+    assert row.state == "done" and row.action.by_label == "Sarah Patel"
 
 
 def test_skipping_needs_a_reason(stokes, open_for):
@@ -69,8 +72,8 @@ def test_police_opens_on_threat_finding(request, slug, open_for):
     assert states(quiet)["police"] == "closed"
     threat = open_for(school, text="I will hurt him at the gate.")
     assert states(threat)["police"] == "available"
-    row = next(r for r in ladder(threat) if r["step"].step_id == "police")
-    assert "threat" in row["opens_when"]
+    row = next(r for r in ladder_for(threat) if r.step.step_id == "police")
+    assert "threat" in row.opens_when
 
 
 @pytest.mark.parametrize("flag", ["harassment", "racial", "grossly_obscene", "threatens_violence"])

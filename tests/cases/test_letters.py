@@ -1,7 +1,7 @@
 """Letters render on the letterhead with the clause and the parent's name; sending freezes them with a hash."""
 
-import io
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
@@ -9,9 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from schoolgate.cases.letters import draft_letter, render_letter, send_letter, update_letter
+from schoolgate.cases.errors import CaseError
+from schoolgate.cases.jobs import remind_overdue
+from schoolgate.cases.ladder import ladder_for
+from schoolgate.cases.letters import draft_letter, send_letter, update_letter
 from schoolgate.cases.models import CaseRecordError, Deadline, Letter
-from schoolgate.cases.services import CaseError, ladder, set_assessments, take_step
+from schoolgate.cases.opening import open_case
+from schoolgate.cases.steps import take_step
+from schoolgate.cases.tasks import schedule_reminder
+from schoolgate.channel.models import Restriction
 
 
 def pdf_text(data: bytes) -> str:
@@ -53,8 +59,8 @@ def test_warning_letter_quotes_clause_content_and_date(request, slug, parent, op
     assert school.name in text and "Stokes Drive" in text if slug == "stokes-wood" else "CA4 0HU" in text
     assert letter.verify() and len(letter.sha256) == 64 and letter.size == len(pdf)
     # The step is done because the letter was sent, and the removal date is a deadline with a reminder.
-    row = next(r for r in ladder(case) if r["step"].step_id == "warning")
-    assert row["state"] == "done" and row["action"].letter == letter
+    row = next(r for r in ladder_for(case) if r.step.step_id == "warning")
+    assert row.state == "done" and row.action.letter == letter
     deadline = case.deadlines.get()
     assert deadline.kind == Deadline.Kind.REMOVAL and deadline.due_at == due and deadline.task_id
     # Sent letters are frozen.
@@ -95,8 +101,6 @@ def test_host_report_and_police_referral_list_hashes(hesket, open_for):
 
 
 def test_restriction_notice_applies_the_channel_restriction(hesket, open_for, user):
-    from schoolgate.channel.models import Restriction
-
     case = open_for(hesket, text="Nothing.", assessments=["on_school_forum"])
     letter = draft_letter(case, step_id="restrict_forum", actor=case.opened_by)
     ends = timezone.now() + dt.timedelta(days=30)
@@ -109,8 +113,6 @@ def test_restriction_notice_applies_the_channel_restriction(hesket, open_for, us
 
 
 def test_restriction_needs_an_account(hesket, user):
-    from schoolgate.cases.services import open_case
-
     case = open_case(hesket, opened_by=user("head@high-hesket.demo"), concern="x", assessments=["on_school_forum"])
     letter = draft_letter(case, step_id="restrict_forum", actor=case.opened_by)
     letter = update_letter(letter, data=data_for(letter, deadline=timezone.now() + dt.timedelta(days=3)), actor=case.opened_by)
@@ -140,8 +142,6 @@ def test_letter_edit_view_validates_and_sends(stokes, open_for, login):
 
 
 def test_deadline_reminder_and_dashboard(stokes, open_for, login, settings, django_capture_on_commit_callbacks):
-    from schoolgate.cases.jobs import remind_overdue
-
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     case = open_for(stokes)
     letter = draft_letter(case, step_id="discuss", actor=case.opened_by)
@@ -180,8 +180,6 @@ def deferring_backend(settings):
 
 
 def test_reminder_task_uses_run_after_when_backend_can_defer(stokes, open_for, deferring_backend):
-    from schoolgate.cases.services import schedule_reminder
-
     case = open_for(stokes)
     due = timezone.now() + dt.timedelta(days=2)
     deadline = Deadline.objects.create(case=case, kind="removal", due_at=due)

@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from schoolgate.audit.models import AuditEntry
 from schoolgate.cases.models import Case
+from schoolgate.cases.opening import open_case
 
 
 def test_open_case_judges_evidence_and_is_audited(stokes, open_for):
@@ -16,8 +17,6 @@ def test_open_case_judges_evidence_and_is_audited(stokes, open_for):
 
 
 def test_open_case_unknown_parent(stokes, user):
-    from schoolgate.cases.services import open_case
-
     case = open_case(stokes, opened_by=user("office@stokes-wood.demo"), concern="An anonymous account", source="chat_scan")
     assert case.subject_name == "Unknown parent/carer"
     assert case.assigned_to == user("office@stokes-wood.demo")

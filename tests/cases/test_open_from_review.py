@@ -3,22 +3,23 @@
 import pytest
 
 from schoolgate.cases.models import Case
-from schoolgate.channel import services
 from schoolgate.channel.models import ReviewItem
+from schoolgate.channel.posts import submit_comment, submit_post
+from schoolgate.channel.review import Decision, decide
 
 STORY = "Mr Hughes is a useless teacher and everyone knows it"
 
 
 @pytest.fixture
 def comment_item(stokes, user):
-    post = services.submit_post(stokes, author=user("head@stokes-wood.demo"), text="Sports day is on Friday.", audience="school")
-    comment = services.submit_comment(post, author=user("parent@stokes-wood.demo"), text=STORY)
+    post = submit_post(stokes, author=user("head@stokes-wood.demo"), text="Sports day is on Friday.", audience="school")
+    comment = submit_comment(post, author=user("parent@stokes-wood.demo"), text=STORY)
     return ReviewItem.objects.get(comment=comment)
 
 
 def _reject(item, user):
-    services.decide(item.school, item.pk, actor=user("office@stokes-wood.demo"), version=item.version,
-                    decision=services.Decision(action="reject", reason_clause="sw-conduct-allegations"))
+    decide(item.school, item.pk, actor=user("office@stokes-wood.demo"), version=item.version,
+                    decision=Decision(action="reject", reason_clause="sw-conduct-allegations"))
 
 
 def url(item):

@@ -1,0 +1,5 @@
+"""The one error a change to a case raises when it cannot be made."""
+
+
+class CaseError(ValueError):
+    """A change that cannot be made; the message is shown to the member of staff."""
