@@ -52,7 +52,7 @@ def _posted_id(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def _case(request, pk, *, for_update=False) -> Case:
+def _case(request, pk) -> Case:
     case = Case.objects.visible_to(request.user, request.school, request.roles).filter(pk=pk).select_related("school", "parent", "assigned_to").first()
     if case is None:
         raise Http404("No such case")
