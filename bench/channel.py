@@ -57,6 +57,9 @@ def main() -> None:
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     import django
 
+    from schoolgate import datadir
+
+    datadir.prepare()
     django.setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -67,7 +70,8 @@ def main() -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
-    from schoolgate.channel import services
+    from schoolgate.channel import posts
+    from schoolgate.channel.triage import DECISION_RISK
     from schoolgate.channel.models import Comment, ReviewItem
     from schoolgate.policies.loader import SEED_SLUGS, load_seed
     from schoolgate.schools.demo import build
@@ -79,7 +83,7 @@ def main() -> None:
     User = get_user_model()
     school = School.objects.get(slug="stokes-wood")
     head = User.objects.get(username="head@stokes-wood.demo")
-    post = services.submit_post(school, author=head, text="Sports day is on Friday from 1.30pm on the school field.", audience="school")
+    post = posts.submit_post(school, author=head, text="Sports day is on Friday from 1.30pm on the school field.", audience="school")
 
     # --- judge latency on comment submit -------------------------------------------------------
     parent = Client()
@@ -94,13 +98,13 @@ def main() -> None:
 
     cold = submit(TEXTS[2])  # loads the judge's models
     with_judge = [submit(TEXTS[i % len(TEXTS)]) for i in range(args.runs * 2)]
-    stored = services.run_judge(school, TEXTS[2])
-    real = services.run_judge
-    services.run_judge = lambda *a, **k: stored
+    stored = posts.run_judge(school, TEXTS[2])
+    real = posts.run_judge
+    posts.run_judge = lambda *a, **k: stored
     try:
         without = [submit(TEXTS[i % len(TEXTS)]) for i in range(args.runs * 2)]
     finally:
-        services.run_judge = real
+        posts.run_judge = real
     live = []
     checker = Client()
     checker.force_login(User.objects.get(username="parent@stokes-wood.demo"))
@@ -112,7 +116,7 @@ def main() -> None:
     # --- the queue with N pending items ----------------------------------------------------------
     Comment.objects.all().delete()
     ReviewItem.objects.all().delete()
-    verdicts = [services.run_judge(school, t) for t in TEXTS]
+    verdicts = [posts.run_judge(school, t) for t in TEXTS]
     parents = []
     for i in range(20):
         u = User.objects.create_user(username=f"bench-parent-{i}@example.org", first_name="Parent", last_name=str(i))
@@ -125,7 +129,7 @@ def main() -> None:
     ])
     ReviewItem.objects.bulk_create([
         ReviewItem(school=school, kind="comment", comment=c, author=c.author, author_label=c.author_label, text=c.text, verdict=c.verdict,
-                   risk=services.DECISION_RISK[c.verdict["decision"]], score=max((f["score"] for f in c.verdict["findings"]), default=0))
+                   risk=DECISION_RISK[c.verdict["decision"]], score=max((f["score"] for f in c.verdict["findings"]), default=0))
         for c in comments
     ])
     office = Client()

@@ -167,7 +167,7 @@ def scan_rate(messages, path: Path | None = None, batch: int = 200) -> list[tupl
 
 
 def django_scan_rate(path: Path, roster) -> tuple[str, int, float]:
-    """The scan task itself (schoolgate.chats.services.run_scan): counting pass, parse, judge, and per batch
+    """The scan task itself (schoolgate.chats.scans.run_scan): counting pass, parse, judge, and per batch
     one transaction writing messages, findings, participants and the checkpoint, on a fresh SQLite database."""
     import shutil
 
@@ -181,7 +181,8 @@ def django_scan_rate(path: Path, roster) -> tuple[str, int, float]:
 
     from schoolgate.bootstrap import ensure_database
     from schoolgate.chats.models import ChatScan
-    from schoolgate.chats.services import record_upload, run_scan
+    from schoolgate.chats.scans import run_scan
+    from schoolgate.chats.uploads import record_upload
     from schoolgate.schools.models import Person, School
 
     try:

@@ -6,46 +6,28 @@ import re
 
 import pytest
 
-from schoolgate.judge.types import Finding, Verdict
-
 COMMENT = "Mr Hughes is a liar and stole the Year 4 trip money."
 
 
-def fake_judge_text(school, text, *, roster=None):
-    # The real judge is tested elsewhere; the story needs one predictable finding.
-    view = school.current_policy().policy_view()
-    m = re.search(r"\bliar\b", text)
-    findings = []
-    if m:
-        clause = view.clauses_for("allegation")[0]
-        findings.append(Finding(category="allegation", clause=clause.id, score=0.93, start=m.start(), end=m.end(), quote=m.group(0)))
-    return Verdict(decision="block" if findings else "allow", explanation="test judge", scores={}, findings=findings)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_case_from_queue_to_warning_letter(live_server, log_in, page, output_dir, monkeypatch):
+def test_case_from_queue_to_warning_letter(live_server, log_in, page, output_dir, fake_judge):
+    # The real judge is tested elsewhere; the story needs predictable findings ("liar", "stole": allegations).
     from pypdf import PdfReader
 
     from schoolgate.cases.models import Case, Letter
-    from schoolgate.channel import services as channel
-    from schoolgate.policies.judging import verdict_record
+    from schoolgate.channel.posts import submit_comment, submit_post
     from schoolgate.policies.loader import SEED_SLUGS, load_seed
     from schoolgate.schools.demo import build
     from schoolgate.schools.models import School
     from django.contrib.auth import get_user_model
 
-    monkeypatch.setattr("schoolgate.policies.judging.judge_text", fake_judge_text)
     for slug in SEED_SLUGS:
         load_seed(slug)
     build()
     school = School.objects.get(slug="stokes-wood")
     users = get_user_model().objects
-    clean = verdict_record(fake_judge_text(school, "Sports day"))
-    post = channel.submit_post(school, author=users.get(username="head@stokes-wood.demo"), text="Sports day is on Friday.", audience="school", verdict=clean)
-    verdict = verdict_record(fake_judge_text(school, COMMENT))
-    for f in verdict["findings"]:
-        f["label"], f["clause_text"] = "an allegation", school.current_policy().clauses.get(clause_id=f["clause"]).text
-    channel.submit_comment(post, author=users.get(username="parent@stokes-wood.demo"), text=COMMENT, verdict=verdict)
+    post = submit_post(school, author=users.get(username="head@stokes-wood.demo"), text="Sports day is on Friday.", audience="school")
+    submit_comment(post, author=users.get(username="parent@stokes-wood.demo"), text=COMMENT)
 
     # The review queue: reject the comment, citing the clause the judge found.
     log_in("head@stokes-wood.demo")

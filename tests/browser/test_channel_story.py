@@ -7,7 +7,7 @@ STORY = "Mr Hughes is a useless teacher and everyone knows it"
 
 @pytest.mark.django_db(transaction=True)
 def test_channel_story(live_server, page, log_in, output_dir, django_user_model):
-    from schoolgate.channel import services
+    from schoolgate.channel.posts import submit_comment, submit_post
     from schoolgate.policies.loader import SEED_SLUGS, load_seed
     from schoolgate.schools.demo import build
     from schoolgate.schools.models import School
@@ -17,9 +17,9 @@ def test_channel_story(live_server, page, log_in, output_dir, django_user_model)
     build()
     school = School.objects.get(slug="stokes-wood")
     users = django_user_model.objects
-    post = services.submit_post(school, author=users.get(username="head@stokes-wood.demo"),
-                                text="Sports day is on Friday from 1.30pm on the school field.", audience="school")
-    services.submit_comment(post, author=users.get(username="shah@stokes-wood.demo"), text="Thank you, looking forward to it!")
+    post = submit_post(school, author=users.get(username="head@stokes-wood.demo"),
+                       text="Sports day is on Friday from 1.30pm on the school field.", audience="school")
+    submit_comment(post, author=users.get(username="shah@stokes-wood.demo"), text="Thank you, looking forward to it!")
 
     # The parent writes the comment and sees the live finding before sending it.
     log_in("parent@stokes-wood.demo")
