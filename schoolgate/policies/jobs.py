@@ -1,7 +1,7 @@
 """Daily job: acknowledgement reminders for published policies."""
 
 from .models import PolicyVersion
-from .services import send_reminders
+from .review_cycle import send_reminders
 
 
 def daily(stdout=None):

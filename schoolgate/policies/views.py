@@ -14,7 +14,7 @@ from schoolgate.schools.access import school_view
 from schoolgate.schools.models import EVERYONE, STAFF_ROLES, School
 
 from .models import Clause, PolicyVersion
-from .services import PolicyError, acknowledge, draft_from, publish, send_reminders
+from .review_cycle import PolicyError, acknowledge, draft_from, publish, send_reminders
 from .audit_events import AuditEvent
 
 EDITORS = {"headteacher"}

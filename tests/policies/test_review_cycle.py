@@ -5,7 +5,7 @@ from django.core import mail
 
 from schoolgate.audit.models import AuditEntry
 from schoolgate.policies.models import Acknowledgement, PolicyVersion
-from schoolgate.policies.services import send_reminders
+from schoolgate.policies.review_cycle import send_reminders
 
 
 def test_dashboard_warns_headteacher_of_overdue_review(stokes, login):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from schoolgate.policies.models import PolicyVersion
 from schoolgate.policies.loader import SEED_SLUGS, load_seed
-from schoolgate.policies.services import send_reminders
+from schoolgate.policies.review_cycle import send_reminders
 
 
 class Command(BaseCommand):
