@@ -33,8 +33,12 @@ browser-deps:
 run: install
 	$(VENV)/bin/schoolgate run
 
+# The linters and the import contracts first (seconds), then the suite with its coverage floor.
 test: install browser-deps
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/schoolgate makemigrations --check --dry-run
+	$(VENV)/bin/python -m pytest --cov --cov-report=term
 
 clean:
 	rm -rf $(VENV) test-output

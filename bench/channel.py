@@ -71,8 +71,8 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
     from schoolgate.channel import posts
-    from schoolgate.channel.triage import DECISION_RISK
     from schoolgate.channel.models import Comment, ReviewItem
+    from schoolgate.channel.triage import DECISION_RISK
     from schoolgate.policies.loader import SEED_SLUGS, load_seed
     from schoolgate.schools.demo import build
     from schoolgate.schools.models import Membership, School

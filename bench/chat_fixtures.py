@@ -31,7 +31,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -82,7 +82,7 @@ def load_target_json(path: Path) -> list[Row]:
     rows = []
     for r in json.loads(path.read_text(encoding="utf-8")):
         if "datetime" in r:  # Messenger target: epoch milliseconds, UTC
-            ts = datetime.fromtimestamp(r["datetime"] / 1000, tz=timezone.utc).replace(tzinfo=None)
+            ts = datetime.fromtimestamp(r["datetime"] / 1000, tz=UTC).replace(tzinfo=None)
         else:
             ts = datetime.fromisoformat(r["timestamp"])
         rows.append(Row(ts, r["author"], r["message"]))
@@ -96,7 +96,7 @@ def load_target_csv(path: Path) -> list[Row]:
 
 # --- our messages, mapped to their conventions ---------------------------------------------------------
 
-def miner_head(messages: list[Message], tz=timezone.utc) -> list[Row]:
+def miner_head(messages: list[Message], tz=UTC) -> list[Row]:
     return [Row(naive(m.timestamp, tz), m.author, m.text) for m in messages if m.kind != SYSTEM]
 
 
@@ -140,7 +140,7 @@ def compare(name: str, ours: list[Row], expected: list[Row], note: str = "") -> 
     res = Result(name, expected=len(expected), ours=len(ours), note=note)
     left = list(ours)
     for exp in expected:
-        def score(o: Row) -> tuple:
+        def score(o: Row, exp=exp) -> tuple:
             return (o.timestamp == exp.timestamp) + (o.author == exp.author) + (norm(o.text) == norm(exp.text)) * 2, \
                    "".join(o.text.split()) == "".join(exp.text.split())
         best = max(left, key=score, default=None)
@@ -248,7 +248,7 @@ def main(verbose: bool) -> int:
     print(f"{'fixture'.ljust(width)}  exp ours  timestamp  author     text       note")
     total = [0, 0, 0, 0]
     for r in results:
-        def cell(n: int) -> str:
+        def cell(n: int, r=r) -> str:
             return (f"{n}/{r.expected}" if r.counted else "-").ljust(9)
         mark = "~" if r.loose else " "
         print(f"{r.name.ljust(width)}  {r.expected:>3} {r.ours:>4}  {cell(r.ts)}  {cell(r.author)}  {cell(r.text)}{mark} {r.note}")

@@ -64,7 +64,7 @@ def generate(path: Path, n: int, seed: int = 42) -> None:
                 "not even WhatsApp, can read or listen to them. Tap to learn more.\n")
         f.write(f"{t:%d/%m/%Y, %H:%M} - Sarah Jones created group \"Y4 Parents\"\n")
         out = []
-        for i in range(n - 2):
+        for _ in range(n - 2):
             t += timedelta(seconds=rng.randrange(0, 300))
             stamp = f"{t:%d/%m/%Y, %H:%M}"
             r = rng.random()

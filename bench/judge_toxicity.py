@@ -168,7 +168,7 @@ def evaluate(stage2: bool = True) -> list[dict]:
         float(np.mean(theirs_f)) if theirs_f else None, "0.708 (SemEval-2021 best, official test)")
 
     # Our own sentences: false positives on held-out benign school chat, recall on school positives.
-    for label, (train_b, val_b) in (("held-out", (None, data["benign"][1])), ("training half", (None, data["benign"][0]))):
+    for label, (_train, val_b) in (("held-out", (None, data["benign"][1])), ("training half", (None, data["benign"][0]))):
         bt = [r.text for r in val_b]
         p = model.probabilities(bt, finetuned=False)[:, : len(CATEGORIES)]
         ours = float(np.mean(p.max(axis=1) >= THRESHOLD))

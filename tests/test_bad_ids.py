@@ -1,4 +1,4 @@
-"""Every POST view answers bad ids with a 4xx, never a 500, and a refusal changes nothing.
+"""Every view answers bad ids with a 4xx, never a 500, and a refusal changes nothing.
 
 The views are found from the URL configuration itself, so a new view is covered the day it is added.
 Each is posted to by the Headteacher and by the office, with every form field that carries an id set
@@ -16,7 +16,7 @@ from schoolgate.audit.models import AuditEntry
 # Form fields that carry a record's id (or a choice standing for one) somewhere in the product.
 ID_FIELDS = ("membership", "user", "corrects", "evidence", "clauses", "child", "parent", "person", "version", "finding",
              "reason_clause", "assessments", "allowed", "step", "participant", "to", "kind", "action", "audience", "group")
-BAD_VALUES = ("abc", "1.5", "99999999999999999999999", "-1", "")
+BAD_VALUES = ("abc", "1.5", "²", "99999999999999999999999", "-1", "")
 # URL arguments that are not ids: a real value, so the view's own checks are what is tested.
 OTHER_ARGS = {"slug": "stokes-wood", "kind": "text", "step_id": "discuss", "token": "x", "uidb64": "x"}
 
@@ -70,6 +70,9 @@ def test_bad_ids_in_post_data_get_a_4xx_and_change_nothing(demo_with_records, lo
                 if response.status_code >= 400:
                     # Refused: nothing was changed. (A 200/302 is a view whose ids are all in its URL and real.)
                     assert _changes().count() == before, (email, url, bad, list(_changes().filter(pk__gt=0).order_by("-pk")[:1]))
+                # The same ids in a query string (a link that was edited, or pasted wrongly).
+                response = client.get(url, {field: bad for field in ID_FIELDS + ("page", "state", "sort", "status")})
+                assert response.status_code in (200, 302, 400, 403, 404, 405), (email, url, "GET", bad, response.status_code)
 
 
 @pytest.fixture

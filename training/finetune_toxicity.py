@@ -43,7 +43,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import tox_templates  # noqa: E402
 import toxdata  # noqa: E402
 from toxdata import CATS, Row  # noqa: E402
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import toxdata  # noqa: E402
-from toxdata import CATS, Row  # noqa: E402
+from toxdata import Row  # noqa: E402
 
 from schoolgate.judge import toxicity as tx  # noqa: E402
 

@@ -45,6 +45,14 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or 'system'}: {self.action}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are never deleted.")
+
     def compute_hash(self) -> str:
         payload = json.dumps(
             {
@@ -61,14 +69,6 @@ class AuditEntry(models.Model):
             cls=DjangoJSONEncoder,
         )
         return hashlib.sha256(payload.encode()).hexdigest()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries are never deleted.")
 
 
 class AuditHead(models.Model):

@@ -3,8 +3,8 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .models import record
 from .audit_events import AuditEvent
+from .models import record
 
 
 @receiver(user_logged_in)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from schoolgate.audit.models import record
 from schoolgate.channel.models import ReviewItem
 from schoolgate.pdf import render_pdf
-from schoolgate.schools.access import school_view
+from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import LEADERSHIP, MODERATORS, STAFF_ROLES, Membership, Person, Role
 
 from . import chronology as chron
@@ -38,18 +38,6 @@ from .opening import open_case
 from .packs import evidence_pack_pdf, subject_access_zip
 from .staffing import add_member, assign
 from .steps import skip_step, take_step
-
-# Database ids are 64-bit; a longer number in a form is simply not one of ours.
-MAX_ID = 2**63 - 1
-
-
-def _posted_id(value) -> int | None:
-    """An id from form data, or None for anything that is not one (letters, "²", a 30-digit number)."""
-    value = (value or "").strip()
-    if not (value.isascii() and value.isdigit()):
-        return None
-    number = int(value)
-    return number if 0 < number <= MAX_ID else None
 
 
 def _case(request, pk) -> Case:
@@ -191,7 +179,7 @@ def add_evidence(request, pk, kind):
     case = _case(request, pk)
     corrects = None
     if request.POST.get("corrects"):
-        corrects_id = _posted_id(request.POST["corrects"])
+        corrects_id = id_from(request.POST["corrects"])
         corrects = case.evidence.filter(pk=corrects_id).first() if corrects_id else None
         if corrects is None:
             messages.error(request, "The item to correct was not found in this case.")
@@ -391,7 +379,7 @@ def note(request, pk):
 @require_POST
 def staff_access(request, pk):
     case = _case(request, pk)
-    user_id = _posted_id(request.POST.get("user"))
+    user_id = id_from(request.POST.get("user"))
     member = Membership.objects.filter(school=request.school, user_id=user_id, role__in=sorted(STAFF_ROLES)).select_related("user").first() if user_id else None
     if member is None:
         messages.error(request, "Choose a member of staff of this school.")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schoolgate.audit.models import record
 from schoolgate.policies.judging import NoPolicy
-from schoolgate.schools.access import school_view
+from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import LEADERSHIP
 
 from . import pdf, report
@@ -167,9 +167,9 @@ def closure(request, pk):
     if scan.status != ChatScan.Status.DONE:
         raise Http404("The scan has not finished.")
     finding = None
-    finding_pk = request.POST.get("finding") or request.GET.get("finding")
-    if finding_pk and str(finding_pk).isdigit():
-        finding = scan.findings.filter(pk=int(finding_pk)).first()
+    finding_pk = id_from(request.POST.get("finding") or request.GET.get("finding"))
+    if finding_pk is not None:
+        finding = scan.findings.filter(pk=finding_pk).first()
     initial = {"administrator_name": scan.administrator, "body": pdf.default_closure_body(scan, finding)}
     form = ClosureForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

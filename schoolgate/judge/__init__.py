@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import confidential as conf
 from .decision import decide

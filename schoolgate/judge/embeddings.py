@@ -22,7 +22,7 @@ MAX_TOKENS = 128  # parent posts are short; long ones are embedded sentence by s
 DIM = 384
 
 _lock = threading.Lock()
-_instance: "Embedder | None" = None
+_instance: Embedder | None = None
 
 
 def _tokenizer_path() -> Path:
@@ -47,7 +47,7 @@ class Embedder:
         self._cache: dict[str, np.ndarray] = {}
 
     @classmethod
-    def load(cls) -> "Embedder":
+    def load(cls) -> Embedder:
         """The process-wide embedder, loaded once (about 0.3 s) on first use."""
         global _instance
         if _instance is None:

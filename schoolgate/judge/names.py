@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .text import Token, sentence_starts, strip_possessive, tokens
+from .text import Token, sentence_starts, tokens
 from .types import Person, Roster
 
 TITLES = {"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "madam", "mister", "missus"}
@@ -41,7 +41,7 @@ NAME_WORDS = {
     "penny", "patience", "mercy", "charity", "destiny", "trinity", "blue", "bo", "max", "jade", "asha",
     "hall", "wood", "baker", "cook", "smith", "young", "white", "green", "brown", "black", "wells",
     "field", "hill", "west", "north", "little", "long", "short", "page", "fisher", "walker", "marsh",
-    "bell", "ford", "stone", "rivers", "read", "best", "good", "hope", "price", "noble", "sharp",
+    "bell", "ford", "stone", "rivers", "read", "best", "good", "price", "noble", "sharp",
     "ash", "bay", "clay", "dash", "fern", "gray", "grey", "haven", "jewel", "journey", "lark", "marina",
     "melody", "misty", "olive", "raven", "scarlett", "sonny", "sparrow", "wren", "jasper", "basil",
     "neve", "nova", "happy", "love", "lucky", "bliss", "reign", "so", "an", "al", "ed", "mo", "di",
@@ -232,7 +232,7 @@ def _school_spans(text: str, school_name: str) -> list[tuple[int, int]]:
 
 
 @functools.lru_cache(maxsize=64)
-def _school_pattern(school_name: str) -> "re.Pattern | None":
+def _school_pattern(school_name: str) -> re.Pattern | None:
     core = re.sub(r"\b(?:primary|secondary|ce|c of e|church of england|junior|infant|school|academy)\b", "",
                   school_name, flags=re.IGNORECASE).strip()
     if not core:

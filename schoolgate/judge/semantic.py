@@ -40,7 +40,7 @@ class SentenceScores:
 
 
 class SemanticModel:
-    _instance: "SemanticModel | None" = None
+    _instance: SemanticModel | None = None
     _lock = threading.Lock()
 
     def __init__(self, fast: FastPass, emb_W: np.ndarray, emb_b: np.ndarray):
@@ -51,7 +51,7 @@ class SemanticModel:
         self._examples: dict[tuple, tuple[np.ndarray, list[tuple[int, str]]]] = {}
 
     @classmethod
-    def load(cls) -> "SemanticModel":
+    def load(cls) -> SemanticModel:
         if cls._instance is None:
             with cls._lock:
                 if cls._instance is None:

@@ -13,7 +13,6 @@ regular expression on the original string and only normalised copies are looked 
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import threading
@@ -218,7 +217,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class ToxicityModel:
     """Scores the five learned categories and marks the words that caused each."""
 
-    _instance: "ToxicityModel | None" = None
+    _instance: ToxicityModel | None = None
     _load_lock = threading.Lock()
 
     def __init__(self, featurizer: Featurizer, W: np.ndarray, b: np.ndarray, tok_w: np.ndarray,
@@ -237,7 +236,7 @@ class ToxicityModel:
         self._finetuned = None  # TransformerStage, loaded on first use; False when unavailable
 
     @classmethod
-    def load(cls, models_dir: Path | None = None) -> "ToxicityModel":
+    def load(cls, models_dir: Path | None = None) -> ToxicityModel:
         """Load once per process (thread-safe); later calls return the same object."""
         if models_dir is None and cls._instance is not None:
             return cls._instance

@@ -39,7 +39,7 @@ def _tokenizer_path() -> Path:
 
 
 class TransformerStage:
-    _instance: "TransformerStage | None" = None
+    _instance: TransformerStage | None = None
     _lock = threading.Lock()
 
     def __init__(self, session, tokenizer, meta: dict):
@@ -51,7 +51,7 @@ class TransformerStage:
         self._run_lock = threading.Lock()
 
     @classmethod
-    def load(cls, models_dir: Path | None = None) -> "TransformerStage":
+    def load(cls, models_dir: Path | None = None) -> TransformerStage:
         if models_dir is None and cls._instance is not None:
             return cls._instance
         with cls._lock:

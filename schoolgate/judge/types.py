@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
+
 
 @dataclass(frozen=True)
 class Category:
@@ -136,7 +137,7 @@ class PolicyView:
         )
 
     @classmethod
-    def from_dict(cls, data: dict, school_slug: str = "", school_name: str = "") -> "PolicyView":
+    def from_dict(cls, data: dict, school_slug: str = "", school_name: str = "") -> PolicyView:
         """Build from a policy data dictionary (the TOML seed layout)."""
         judge = data.get("judge", {})
         clauses = tuple(
@@ -182,7 +183,7 @@ class Roster:
         return [p for p in self.people if p.role == role]
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict]) -> "Roster":
+    def from_rows(cls, rows: Iterable[dict]) -> Roster:
         people = []
         for row in rows:
             aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
@@ -197,7 +198,7 @@ class Roster:
         return cls(tuple(p for p in people if p.name))
 
     @classmethod
-    def from_csv_text(cls, text: str) -> "Roster":
+    def from_csv_text(cls, text: str) -> Roster:
         """Lenient reader for the judge; strict validation lives in the roster import."""
         return cls.from_rows(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
 

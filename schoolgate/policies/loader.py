@@ -12,8 +12,8 @@ from django.utils import timezone
 from schoolgate.audit.models import record
 from schoolgate.schools.models import School
 
-from .models import Clause, PolicyVersion, ProcedureStep, ReviewEvent
 from .audit_events import AuditEvent
+from .models import Clause, PolicyVersion, ProcedureStep, ReviewEvent
 
 SEED_SLUGS = ("stokes-wood", "high-hesket")
 

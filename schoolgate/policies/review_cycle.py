@@ -13,9 +13,9 @@ from schoolgate.audit.models import record
 from schoolgate.mail import send_after_commit
 from schoolgate.schools.models import actor_label
 
-from .models import Acknowledgement, PolicyVersion, ReviewEvent, add_months
-from .loader import create_version
 from .audit_events import AuditEvent
+from .loader import create_version
+from .models import Acknowledgement, PolicyVersion, ReviewEvent, add_months
 
 
 class PolicyError(ValueError):

@@ -13,9 +13,9 @@ from schoolgate.judge.types import CATEGORIES
 from schoolgate.schools.access import school_view
 from schoolgate.schools.models import EVERYONE, STAFF_ROLES, School
 
+from .audit_events import AuditEvent
 from .models import Clause, PolicyVersion
 from .review_cycle import PolicyError, acknowledge, draft_from, publish, send_reminders
-from .audit_events import AuditEvent
 
 EDITORS = {"headteacher"}
 

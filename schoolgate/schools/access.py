@@ -46,3 +46,17 @@ def school_view(roles=EVERYONE):
         return wrapper
 
     return decorator
+
+
+# Database ids are 64-bit; a longer number in a form is simply not one of ours.
+MAX_ID = 2**63 - 1
+
+
+def id_from(value) -> int | None:
+    """An id from form data or a query string, or None for anything that is not one ("abc", "1.5", "²",
+    a 30-digit number): the view then answers 4xx instead of letting the database raise."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from schoolgate.audit.models import record
 
-from .models import Membership, Role
 from .audit_events import AuditEvent
+from .models import Membership, Role
 
 # Who may hand out which roles: the Headteacher any; the office parents/carers and teachers.
 GRANTS = {

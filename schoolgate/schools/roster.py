@@ -19,8 +19,8 @@ from django.db import transaction
 
 from schoolgate.audit.models import record
 
-from .models import Guardianship, Person, School
 from .audit_events import AuditEvent
+from .models import Guardianship, Person, School
 
 HEADER = ["name", "role", "group", "aliases"]
 ROLES = {"pupil", "staff", "governor", "parent"}

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from schoolgate.audit.models import AuditEntry
 
 from .access import school_view
-from .dashboard import dashboard_panels
 from .accounts import RoleError, give_role, grantable_roles, remove_role
+from .dashboard import dashboard_panels
 from .forms import AccountForm, RosterUploadForm
 from .models import EVERYONE, LEADERSHIP, MODERATORS, Membership
 from .roster import RosterError, import_roster
@@ -29,7 +29,6 @@ def home(request):
 
 @school_view(EVERYONE)
 def dashboard(request):
-    school = request.school
     context = {"panels": dashboard_panels(request)}
     if "parent" in request.roles:
         context["children"] = [c for m in request.memberships if m.role == "parent" for c in m.children()]

@@ -12,6 +12,7 @@ COMMENT = "Mr Hughes is a liar and stole the Year 4 trip money."
 @pytest.mark.django_db(transaction=True)
 def test_case_from_queue_to_warning_letter(live_server, log_in, page, output_dir, fake_judge):
     # The real judge is tested elsewhere; the story needs predictable findings ("liar", "stole": allegations).
+    from django.contrib.auth import get_user_model
     from pypdf import PdfReader
 
     from schoolgate.cases.models import Case, Letter
@@ -19,7 +20,6 @@ def test_case_from_queue_to_warning_letter(live_server, log_in, page, output_dir
     from schoolgate.policies.loader import SEED_SLUGS, load_seed
     from schoolgate.schools.demo import build
     from schoolgate.schools.models import School
-    from django.contrib.auth import get_user_model
 
     for slug in SEED_SLUGS:
         load_seed(slug)
@@ -41,7 +41,7 @@ def test_case_from_queue_to_warning_letter(live_server, log_in, page, output_dir
     page.wait_for_url(re.compile(r"/stokes-wood/cases/\d+/$"))
     case = Case.objects.get()
     assert case.source == "review_queue" and case.parent_name == "Kelly Bennett"
-    assert "stole the Year 4 trip money" in page.locator("#evidence-%d" % case.evidence.get().pk).inner_text()
+    assert "stole the Year 4 trip money" in page.locator(f"#evidence-{case.evidence.get().pk}").inner_text()
     assert page.locator("#step-discuss").get_attribute("data-state") == "available"
     assert page.locator("#step-meeting").get_attribute("data-state") == "waiting"
 

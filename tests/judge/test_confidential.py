@@ -8,7 +8,6 @@ from schoolgate.judge import analyse
 from schoolgate.judge.confidential import contact_details
 
 
-
 def categories(verdict, breach_only: bool = False) -> set[str]:
     return {f.category for f in verdict.findings if f.breach or not breach_only}
 

@@ -7,7 +7,6 @@ import pytest
 from schoolgate.judge import analyse
 
 
-
 def categories(verdict, breach_only: bool = False) -> set[str]:
     return {f.category for f in verdict.findings if f.breach or not breach_only}
 

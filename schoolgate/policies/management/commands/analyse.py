@@ -17,7 +17,7 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--school", required=True, help="the school's slug, e.g. stokes-wood")
+        parser.add_argument("--school", required=True, metavar="SLUG", help="the school's slug, e.g. stokes-wood")
         parser.add_argument("--roster", help="a roster CSV (name,role,group,aliases) to use instead of the school's stored roster")
         parser.add_argument("--batch-size", type=int, default=256, help=argparse_hidden())
 

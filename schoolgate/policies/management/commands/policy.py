@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from schoolgate.policies.models import PolicyVersion
 from schoolgate.policies.loader import SEED_SLUGS, load_seed
+from schoolgate.policies.models import PolicyVersion
 from schoolgate.policies.review_cycle import send_reminders
 
 

@@ -24,6 +24,6 @@ class Command(BaseCommand):
             result = import_module(module_name).build(stdout=self.stdout)
             if config.label == "schools":
                 logins = result
-        self.stdout.write(self.style.SUCCESS("\nDemo log-ins (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"\nDemo log-ins (password for all: {DEMO_PASSWORD})"))
         for school, role, email in logins:
             self.stdout.write(f"  {school:<28} {role:<12} {email}")

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["import"])
         parser.add_argument("file")
-        parser.add_argument("--school", required=True, help="the school's slug, e.g. stokes-wood")
+        parser.add_argument("--school", required=True, metavar="SLUG", help="the school's slug, e.g. stokes-wood")
 
     def handle(self, *args, action, file, school, **options):
         ensure_database()
