@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from schoolgate.schools.models import Membership
+from schoolgate.schools.models import Membership, actor_label
 
 from .concerns import channels_for
 from .images import MAX_BYTES, ImageRejected, clean_image
@@ -125,7 +125,7 @@ class RestrictionForm(forms.Form):
         super().__init__(*args, **kwargs)
         User = get_user_model()
         self.users = {str(u.pk): u for u in User.objects.filter(memberships__school=school, memberships__role="parent").distinct().order_by("first_name", "last_name")}
-        self.fields["user"].choices = [("", "—")] + [(pk, u.get_full_name() or u.get_username()) for pk, u in self.users.items()]
+        self.fields["user"].choices = [("", "—")] + [(pk, actor_label(u)) for pk, u in self.users.items()]
 
     def clean_user(self):
         return self.users[self.cleaned_data["user"]]

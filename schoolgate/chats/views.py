@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schoolgate.audit.models import record
 from schoolgate.policies.judging import NoPolicy
 from schoolgate.schools.access import id_from, school_view
-from schoolgate.schools.models import LEADERSHIP
+from schoolgate.schools.models import LEADERSHIP, actor_label
 
 from . import pdf, report
 from .audit_events import AuditEvent
@@ -119,7 +119,7 @@ def report_pdf(request, pk):
     if scan.status != ChatScan.Status.DONE:
         messages.error(request, "The report is ready when the scan has finished.")
         return redirect("chats:detail", request.school.slug, scan.pk)
-    data = pdf.report_pdf(report.for_scan(scan), school=request.school, generated_for=request.user.get_full_name() or request.user.get_username())
+    data = pdf.report_pdf(report.for_scan(scan), school=request.school, generated_for=actor_label(request.user))
     record(AuditEvent.REPORT_DOWNLOADED, actor=request.user, school=request.school, target=scan, summary="Chat scan report downloaded as PDF")
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chat-scan-{scan.pk}.pdf"'
