@@ -27,3 +27,20 @@ def test_live_check_says_the_judge_is_unavailable_without_an_error(post, login, 
     response = login("parent@stokes-wood.demo").post("/stokes-wood/channel/check/", {"text": "Thank you!"})
     body = response.content.decode()
     assert response.status_code == 200 and "not available" in body and "Looks fine" not in body
+
+
+def test_the_real_judge_with_its_toxicity_model_missing_holds_the_comment(post, login, monkeypatch):
+    # Not the test seam: the real judge, whose model files cannot be read (as on a broken install).
+    # Before the one door to the judge, this comment answered 500 and was lost.
+    import schoolgate.judge as judge
+    from schoolgate.judge.toxicity import ToxicityModel
+
+    def missing(*args, **kwargs):
+        raise OSError("toxicity model files not found")
+
+    monkeypatch.setattr(judge, "_tox_model", None)
+    monkeypatch.setattr(ToxicityModel, "load", classmethod(missing))
+    response = login("parent@stokes-wood.demo").post(f"/stokes-wood/channel/posts/{post.pk}/comment/", {"text": "Thank you, looking forward to it!"})
+    assert response.status_code == 302
+    item = ReviewItem.objects.get(comment__post=post)
+    assert item.status == ReviewItem.Status.PENDING and item.verdict["unavailable"] is True
