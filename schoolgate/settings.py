@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "schoolgate.audit",
     "schoolgate.schools",
     "schoolgate.policies",
+    "schoolgate.consent",
     "schoolgate.channel",
     "schoolgate.cases",
     "schoolgate.chats",

@@ -1,0 +1,1 @@
+"""Photo checks, pure Python (no Django): image -> faces, matches, a redacted image."""
