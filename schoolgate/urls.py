@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("schoolgate.policies.urls")),
+    path("", include("schoolgate.consent.urls")),
     path("", include("schoolgate.channel.urls")),
     path("", include("schoolgate.cases.urls")),
     path("", include("schoolgate.chats.urls")),
