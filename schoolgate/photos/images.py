@@ -22,6 +22,11 @@ FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 MAX_PIXELS = 40_000_000
 
 
+# How JPEG, PNG, GIF and WebP files begin: a file that starts like a photo but will not open is damaged,
+# which is a different thing to tell the person than "this is not a photo".
+_PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF8", b"RIFF")
+
+
 class PhotoRejected(ValueError):
     """A file that cannot be used as a photo; the message is written for the person who uploaded it."""
 
@@ -46,6 +51,8 @@ def load_image(data: bytes) -> Image.Image:
     except PhotoRejected:
         raise
     except UnidentifiedImageError:
+        if data.startswith(_PHOTO_SIGNATURES):
+            raise PhotoRejected("This photo file is damaged or incomplete. Please upload it again.") from None
         raise PhotoRejected(
             "This file is not a photo Schoolgate can read. Please upload a JPEG or PNG "
             "(on an iPhone, set Camera > Formats to 'Most Compatible', or share the photo as JPEG)."
