@@ -93,7 +93,7 @@ def pupil(request, pk):
 def record(request, pk):
     school = request.school
     child = _pupil_or_404(request, pk)
-    form = PaperForm(request.POST or None, initial={"answered_on": timezone.localdate(), "method": Method.PAPER})
+    form = PaperForm(request.POST) if request.method == "POST" else PaperForm(initial={"answered_on": timezone.localdate(), "method": Method.PAPER})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -156,7 +156,7 @@ def never_publish_lift(request, pk):
 @require_http_methods(["GET", "POST"])
 def csv_import(request):
     school = request.school
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -216,7 +216,7 @@ def take_down_done(request, pk):
 def external(request):
     school = request.school
     roster = list(pupils(school))
-    form = ExternalUseForm(request.POST or None, pupils=roster)
+    form = ExternalUseForm(request.POST, pupils=roster) if request.method == "POST" else ExternalUseForm(pupils=roster)
     status = 200
     if request.method == "POST":
         if form.is_valid():
