@@ -65,7 +65,7 @@ class Encoder:
         # Only the face and a margin around it go to dlib: converting a whole 12 MP photo for each face
         # costs more than the descriptor. The margin leaves room for the aligned 150-px chip's padding.
         left, top = max(0, x - w), max(0, y - h)
-        crop = image.convert("RGB").crop((left, top, min(image.width, x + 2 * w), min(image.height, y + 2 * h)))
+        crop = image.crop((left, top, min(image.width, x + 2 * w), min(image.height, y + 2 * h))).convert("RGB")
         pixels = np.asarray(crop, dtype=np.uint8)
         rect = dlib.rectangle(int(x - left), int(y - top), int(x - left + w), int(y - top + h))
         shape = predictor(pixels, rect)
