@@ -21,3 +21,7 @@ class AuditEvent(StrEnum):
     POSTER_REVOKE = "channel.poster.revoke"
     CONCERN_SEND = "channel.concern.send"
     CONCERN_RESPOND = "channel.concern.respond"
+    PHOTO_CHECK_START = "channel.photo_check.start"
+    PHOTO_CHECK_COMPLETE = "channel.photo_check.complete"
+    PHOTO_REREDACTED = "channel.photo.reredacted"
+    POST_TAKEN_DOWN = "channel.post.taken_down"

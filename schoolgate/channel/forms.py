@@ -11,6 +11,7 @@ from schoolgate.schools.models import Membership, actor_label
 from .concerns import channels_for
 from .images import MAX_BYTES, ImageRejected, clean_image
 from .models import Audience, Concern, Restriction
+from .photo_checks import Answer
 
 MAX_POST = 5000
 MAX_COMMENT = 2000
@@ -148,3 +149,87 @@ class PosterForm(forms.Form):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = staff
+
+
+FACE_CHOICES = [
+    ("pupil", "A pupil"),
+    ("staff", "Staff"),
+    ("not_ours", "Not from our school"),
+    ("hide", "Do not show"),
+    ("unknown", "Unknown"),
+]
+
+
+def roster_pupils(school) -> list:
+    return list(school.people.filter(kind="pupil").order_by("group", "name"))
+
+
+class PhotoCheckForm(forms.Form):
+    """Who each numbered face is. Built per photo: `face_N` (what the face is) and `face_N_pupil` (which
+    pupil, from the roster by class). A face-matching suggestion adds a "match" choice: a person confirms it."""
+
+    def __init__(self, *args, faces: list[dict], pupils: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.faces = faces
+        self.pupils = {str(p.pk): p for p in pupils}
+        self.by_name = {p.name: p for p in pupils}
+        groups: dict[str, list] = {}
+        for p in pupils:
+            groups.setdefault(p.group or "No class", []).append((str(p.pk), p.name))
+        pupil_choices = [("", "— choose a pupil —")] + list(groups.items())
+        for face in faces:
+            n = face["number"]
+            choices = list(FACE_CHOICES)
+            suggestion = face.get("suggestion")
+            if suggestion and suggestion in self.by_name:
+                choices.insert(0, ("match", f"{suggestion} (suggested by face matching: confirm only if it is them)"))
+            self.fields[f"face_{n}"] = forms.ChoiceField(
+                choices=choices, initial="unknown", widget=forms.RadioSelect, label=f"Face {n}",
+                error_messages={"required": f"Say who face {n} is, or leave it as “Unknown”.", "invalid_choice": f"Choose one of the answers for face {n}."})
+            self.fields[f"face_{n}_pupil"] = forms.ChoiceField(
+                choices=pupil_choices, required=False, label=f"Which pupil is face {n}",
+                error_messages={"invalid_choice": f"Choose a pupil from the list for face {n}."})
+
+    def face_rows(self):
+        """Per face: its number, the bound fields, its suggestion, for the template."""
+        return [{"face": f, "kind": self[f"face_{f['number']}"], "pupil": self[f"face_{f['number']}_pupil"]} for f in self.faces]
+
+    def clean(self):
+        data = super().clean()
+        self.answers = {}
+        seen: dict[int, int] = {}
+        for face in self.faces:
+            n = face["number"]
+            kind, pupil_id = data.get(f"face_{n}"), data.get(f"face_{n}_pupil") or ""
+            if kind is None:
+                continue
+            if kind == "unknown" and pupil_id:
+                kind = "pupil"  # a name chosen from the list means "this pupil", whichever radio was left
+            if kind == "match":
+                answer = Answer("pupil", self.by_name[face["suggestion"]], "match")
+            elif kind == "pupil":
+                if not pupil_id:
+                    self.add_error(f"face_{n}_pupil", f"Choose which pupil face {n} is, or choose “Unknown”.")
+                    continue
+                answer = Answer("pupil", self.pupils[pupil_id], "tag")
+            else:
+                if pupil_id:
+                    self.add_error(f"face_{n}", f"Face {n}: you chose “{dict(FACE_CHOICES)[kind]}” and a pupil. Choose one.")
+                    continue
+                answer = Answer(kind, None, "tag" if kind != "unknown" else "")
+            if answer.pupil is not None:
+                if answer.pupil.pk in seen:
+                    self.add_error(f"face_{n}", f"{answer.pupil.name} is already face {seen[answer.pupil.pk]}: a pupil can only be one face in a photo.")
+                    continue
+                seen[answer.pupil.pk] = n
+            self.answers[n] = answer
+        return data
+
+    def hidden_values(self) -> list[tuple[str, str]]:
+        """The answers as they were submitted, for the "check your answers" page to carry to the confirmation."""
+        out = []
+        for face in self.faces:
+            n = face["number"]
+            out.append((f"face_{n}", self.cleaned_data.get(f"face_{n}") or "unknown"))
+            out.append((f"face_{n}_pupil", self.cleaned_data.get(f"face_{n}_pupil") or ""))
+        return out

@@ -11,6 +11,9 @@ posts without going through the administrator. All content will be censored befo
 - `Concern` is the private message to the school the policies ask parents to use instead.
 - `Restriction` is the policy's "block or restrict that individual's access to ... forum".
 - `Notification` is how decisions reach the author (plus e-mail).
+- `PhotoCheck` and `Appearance`: a post's photo is checked before it is published (who is in it, whether
+  each pupil's consent for the channel allows their face to be shown); the post keeps the original for
+  staff and publishes only the redacted copy. A re-check (consent lost later) is a new `PhotoCheck`.
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ def image_path(instance, filename: str) -> str:
     return f"channel/{instance.school.slug}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
 
 
+def original_path(instance, filename: str) -> str:
+    # Originals live apart from what is published, so no path to a published file leads to one.
+    return f"channel/{instance.school.slug}/originals/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
 class Audience(models.TextChoices):
     SCHOOL = "school", "The whole school"
     YEAR_GROUP = "year_group", "A year group"
@@ -41,10 +49,12 @@ class Audience(models.TextChoices):
 
 class Post(models.Model):
     class Status(models.TextChoices):
+        PHOTO_CHECK = "photo_check", "Waiting for its photo check"
         PENDING = "pending", "Waiting for approval"
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Not published"
         REPHRASE = "rephrase", "Asked to rephrase"
+        TAKEN_DOWN = "taken_down", "Taken down (consent withdrawn)"
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="channel_posts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="channel_posts")
@@ -53,7 +63,10 @@ class Post(models.Model):
     group = models.CharField(max_length=120, blank=True, help_text="The year group or class, when the audience is one.")
     text = models.TextField()
     original_text = models.TextField(blank=True)
+    # What parents see: for a post with a photo check, the redacted copy; empty until the check is complete.
     image = models.FileField(upload_to=image_path, blank=True)
+    # The photo as uploaded (metadata already removed): staff with moderator or poster rights only, never parents.
+    original_image = models.FileField(upload_to=original_path, blank=True)
     image_alt = models.CharField("image description", max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     verdict = models.JSONField(default=dict, blank=True)
@@ -70,6 +83,14 @@ class Post(models.Model):
     @property
     def audience_label(self) -> str:
         return "Whole school" if self.audience == Audience.SCHOOL else self.group
+
+    def current_check(self) -> PhotoCheck | None:
+        """The photo check in force: the latest one not superseded (pending while staff are tagging)."""
+        return self.photo_checks.filter(superseded_by__isnull=True).order_by("-created_at", "-id").first()
+
+    @property
+    def photo_check_pending(self) -> bool:
+        return self.photo_checks.filter(status=PhotoCheck.Status.PENDING, superseded_by__isnull=True).exists()
 
 
 class Comment(models.Model):
@@ -210,6 +231,91 @@ class Concern(models.Model):
 
     def __str__(self):
         return f"Concern {self.pk} to {self.get_to_display()}"
+
+
+class PhotoCheck(models.Model):
+    """One check of a post's photo for one purpose: the faces found, who each one is, and what was
+    published. Never edited once complete: consent lost later makes a new check that supersedes it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for staff to say who is in the photo"
+        COMPLETE = "complete", "Complete"
+
+    class Reason(models.TextChoices):
+        NEW_POST = "new_post", "Checked before publishing"
+        CONSENT_LOST = "consent_lost", "Consent lost: checked again"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="channel_photo_checks")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="photo_checks")
+    purpose = models.CharField(max_length=40, default="channel")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.NEW_POST)
+    # Faces as the detector found them, numbered 1..n in reading order: [{"number", "box", "score",
+    # "suggestion": name or null, "distance"}]. Kept so the numbers staff tag stay the numbers stored.
+    faces = models.JSONField(default=list, blank=True)
+    # What staff answered per face number (kind, pupil id), as submitted.
+    answers = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    checked_by_label = models.CharField(max_length=200, blank=True)
+    superseded_by = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Photo check {self.pk} of post {self.post_id} ({self.status})"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == self.Status.COMPLETE
+
+
+class Appearance(models.Model):
+    """Face number N of a checked photo: who it is (a roster pupil, or not), how they were identified,
+    their consent for the check's purpose at the time, and whether the face was kept or blurred."""
+
+    class Kind(models.TextChoices):
+        PUPIL = "pupil", "A pupil"
+        STAFF = "staff", "Staff"
+        NOT_OURS = "not_ours", "Not from our school"
+        HIDE = "hide", "Do not show"
+        UNKNOWN = "unknown", "Unknown"
+
+    class IdentifiedBy(models.TextChoices):
+        TAG = "tag", "Tagged by staff"
+        MATCH = "match", "Face match confirmed by staff"
+        NONE = "", "Not identified"
+
+    class Action(models.TextChoices):
+        KEEP = "keep", "Shown"
+        BLUR = "blur", "Blurred"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    photo_check = models.ForeignKey(PhotoCheck, on_delete=models.CASCADE, related_name="appearances")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="appearances")
+    number = models.PositiveSmallIntegerField()
+    box = models.JSONField(help_text="[x, y, width, height] in the original photo's pixels.")
+    score = models.FloatField(default=0.0)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNKNOWN)
+    person = models.ForeignKey("schools.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="channel_appearances")
+    person_label = models.CharField(max_length=200, blank=True)
+    identified_by = models.CharField(max_length=10, choices=IdentifiedBy.choices, blank=True, default="")
+    distance = models.FloatField(null=True, blank=True)
+    consent = models.CharField(max_length=20, blank=True, help_text="The pupil's consent state for the purpose when checked.")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.CharField(max_length=200, blank=True, help_text="Why the face was blurred, in words.")
+
+    class Meta:
+        ordering = ["photo_check", "number"]
+        constraints = [models.UniqueConstraint(fields=["photo_check", "number"], name="one_appearance_per_face_per_check")]
+        indexes = [models.Index(fields=["school", "person", "action"])]
+
+    def __str__(self):
+        return f"Face {self.number} in post {self.post_id}: {self.person_label or self.get_kind_display()} ({self.action})"
 
 
 class RestrictionQuerySet(models.QuerySet):

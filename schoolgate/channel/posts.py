@@ -4,7 +4,6 @@ and, unless an administrator's clean post is published at once, put in the revie
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from schoolgate.audit.models import record
 from schoolgate.policies.judging import judge_record
 from schoolgate.schools.models import Membership, actor_label
 
+from . import photo_checks
 from .audit_events import AuditEvent
 from .errors import ChannelError
 from .models import Comment, Post, Restriction, ReviewItem
@@ -43,7 +43,10 @@ def _categories(verdict: dict) -> list[str]:
 @transaction.atomic
 def submit_post(school, *, author, text: str, audience: str, group: str = "", image: tuple[bytes, str] | None = None, image_alt: str = "",
                 verdict: dict | None = None) -> Post:
-    """A staff post: judged, images already cleaned; an administrator's clean post is published at once."""
+    """A staff post: judged, images already cleaned; an administrator's clean post is published at once.
+
+    A post with a photo waits for its photo check first (`photo_checks`): nothing with a photo is published
+    or queued until staff have said who is in it and the unconsented faces are blurred (`confirm_photo_check`)."""
     if not can_post(school, author):
         raise ChannelError("You do not have permission to post on the school channel. The Headteacher or the office can grant it.")
     verdict = verdict if verdict is not None else run_judge(school, text, author=author, staff=True)
@@ -51,18 +54,43 @@ def submit_post(school, *, author, text: str, audience: str, group: str = "", im
                 text=text, original_text=text, image_alt=image_alt, verdict=verdict)
     if image is not None:
         data, ext = image
-        post.image.save(f"upload.{ext}", ContentFile(data), save=False)
+        photo_checks.start(post, data, ext, actor=author)
+        record(AuditEvent.POST_SUBMIT, actor=author, school=school, target=post,
+               summary=f"Post submitted; waiting for its photo check ({post.audience_label})",
+               decision=verdict.get("decision"), categories=_categories(verdict), image=True)
+        return post
+    post.save()
+    return _proceed(post, verdict)
+
+
+def _proceed(post: Post, verdict: dict) -> Post:
+    """Publish an administrator's clean post, or queue it for a moderator; the post is saved."""
+    school, author = post.school, post.author
     # A verdict the judge could not give is never "allow": the post waits for a moderator like any other.
-    publish_now = is_administrator(school, author) and verdict.get("decision") == "allow" and not verdict.get("unavailable")
+    publish_now = author is not None and is_administrator(school, author) and verdict.get("decision") == "allow" and not verdict.get("unavailable")
     if publish_now:
         post.status, post.published_at = Post.Status.PUBLISHED, timezone.now()
+    else:
+        post.status = Post.Status.PENDING
     post.save()
     record(AuditEvent.POST_SUBMIT, actor=author, school=school, target=post,
            summary=f"Post {'published' if publish_now else 'submitted for approval'} ({post.audience_label})",
            decision=verdict.get("decision"), categories=_categories(verdict), image=bool(post.image))
     if not publish_now:
-        enqueue(school, kind=ReviewItem.Kind.POST, author=author, text=text, verdict=verdict, post=post)
+        enqueue(school, kind=ReviewItem.Kind.POST, author=author, text=post.text, verdict=verdict, post=post)
     return post
+
+
+@transaction.atomic
+def confirm_photo_check(post: Post, *, answers, actor, expect_blurred=None) -> Post:
+    """Staff confirmed the photo check: the redacted photo becomes the published one and the post goes on as
+    any post does (an administrator's clean post is published; others wait in the queue)."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if post.status != Post.Status.PHOTO_CHECK:
+        raise ChannelError("This post is not waiting for a photo check.")
+    photo_checks.complete(post, answers, actor=actor, expect_blurred=expect_blurred)
+    post.refresh_from_db()
+    return _proceed(post, post.verdict)
 
 
 @transaction.atomic

@@ -77,6 +77,9 @@ def decide(school, item_id: int, *, actor, version: int, decision: Decision, req
 
     model = Post if item.kind == ReviewItem.Kind.POST else Comment
     target = model.objects.select_for_update().get(pk=item.post_id if item.kind == ReviewItem.Kind.POST else item.comment_id)
+    if model is Post and decision.action in ("approve", "edit") and (target.status == Post.Status.PHOTO_CHECK or target.photo_check_pending):
+        raise ChannelError("This post's photo has not been checked yet: nobody has said who is in it, so it cannot be published. "
+                           "Finish the photo check first.")
     now = timezone.now()
     if decision.action in ("approve", "edit"):
         if decision.action == "edit":

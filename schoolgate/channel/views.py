@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
@@ -11,18 +14,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schoolgate.photos import images as photo_images
 from schoolgate.plugins import hooks
-from schoolgate.schools.access import school_view
+from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import EVERYONE, MODERATORS, STAFF_ROLES, Membership, Role
 
-from . import review
+from . import photo_checks, review
 from .concerns import channels_for, channels_sentence, respond_concern, send_concern
 from .errors import ChannelError
-from .forms import CheckForm, CommentForm, ConcernForm, DecisionForm, PosterForm, PostForm, ResponseForm, RestrictionForm
-from .models import Comment, Concern, Notification, Post, Restriction, ReviewItem, marks, visible_posts
+from .forms import CheckForm, CommentForm, ConcernForm, DecisionForm, PhotoCheckForm, PosterForm, PostForm, ResponseForm, RestrictionForm, roster_pupils
+from .models import Comment, Concern, Notification, PhotoCheck, Post, Restriction, ReviewItem, marks, visible_posts
 from .posters import set_poster
-from .posts import resubmit, run_judge, submit_comment, submit_post
-from .queries import author_histories, can_post, policy_data, recent_rejections, suggests_case
+from .posts import confirm_photo_check, resubmit, run_judge, submit_comment, submit_post
+from .queries import author_histories, can_post, is_administrator, policy_data, recent_rejections, suggests_case
 from .restrictions import active_restriction, lift, restrict
 
 POSTER_GRANTERS = frozenset({Role.HEADTEACHER, Role.OFFICE})
@@ -99,8 +103,17 @@ def post_detail(request, pk):
         "can_comment": Role.PARENT in request.roles and post.status == Post.Status.PUBLISHED,
         "restriction": active_restriction(request.school, request.user),
         **_policy_context(request.school),
+        **_photo_context(request, post),
     }
     return render(request, "channel/post.html", context)
+
+
+def _photo_context(request, post) -> dict:
+    """Who is in the photo and the check's history: for staff who may see the original only."""
+    if not _may_see_original(request, post):
+        return {}
+    checks = list(post.photo_checks.prefetch_related("appearances").order_by("-created_at", "-id"))
+    return {"photo_checks": checks, "current_check": next((c for c in checks if c.superseded_by_id is None), None), "show_original": bool(post.original_image)}
 
 
 @school_view(EVERYONE)
@@ -115,6 +128,163 @@ def post_image(request, pk):
     return response
 
 
+def _may_see_original(request, post) -> bool:
+    """The original photo (faces unblurred): moderators, and the post's own author while they may post. Never parents."""
+    if Role.PARENT in request.roles and not request.roles - {Role.PARENT}:
+        return False
+    return bool(request.roles & MODERATORS) or (post.author_id == request.user.pk and can_post(request.school, request.user))
+
+
+@school_view(STAFF_ROLES)
+@require_GET
+def post_original(request, pk):
+    post = Post.objects.filter(school=request.school, pk=pk).first()
+    if post is None or not post.original_image:
+        raise Http404("No such photo")
+    if not _may_see_original(request, post):
+        raise PermissionDenied("Only moderators and the post's author can see the original photo.")
+    try:
+        handle = post.original_image.open("rb")
+    except OSError:
+        raise Http404("The original photo is no longer stored") from None
+    response = FileResponse(handle, content_type=_content_type(post.original_image.name))
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+def _content_type(name: str) -> str:
+    return {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def _pending_check_post(request, pk):
+    """The post and its pending check, for the person allowed to do the check; None when nothing waits."""
+    post = Post.objects.filter(school=request.school, pk=pk).first()
+    if post is None:
+        raise Http404("No such post")
+    if not _may_see_original(request, post):
+        raise PermissionDenied("Only moderators and the post's author can check its photo.")
+    check = post.current_check()
+    if post.status != Post.Status.PHOTO_CHECK or check is None or check.status != PhotoCheck.Status.PENDING:
+        return post, None
+    return post, check
+
+
+def _overlay(check: PhotoCheck, width: int, height: int) -> list[dict]:
+    """Each face box as percentages of the photo (the boxes scale with the image at any screen width), the
+    number's place (above the box, or below it when the face touches the top) and a crop for its fieldset."""
+    rows = []
+    for f in check.faces:
+        x, y, w, h = f["box"]
+        rows.append({
+            "number": f["number"], "suggestion": f.get("suggestion"),
+            "left": round(100 * x / width, 3), "top": round(100 * y / height, 3), "width": round(100 * w / width, 3), "height": round(100 * h / height, 3),
+            "below": y < height * 0.12,
+            "crop_size": f"{100 * width / max(w, 1):.2f}% {100 * height / max(h, 1):.2f}%",
+            "crop_pos": f"{100 * x / max(width - w, 1):.2f}% {100 * y / max(height - h, 1):.2f}%",
+            "crop_ratio": f"{w} / {h}",
+        })
+    return rows
+
+
+def _check_page(request, post, check, form, status=200, *, message=""):
+    size = _original_size(post)
+    context = {"post": post, "check": check, "form": form, "rows": zip(_overlay(check, *size), form.face_rows()) if size else [],
+               "faces": _overlay(check, *size) if size else [], "size": size, "message": message}
+    return render(request, "channel/photo_check.html", context, status=status)
+
+
+def _original_size(post):
+    try:
+        with post.original_image.open("rb") as handle:
+            return photo_images.load_image(handle.read()).size
+    except (OSError, ValueError):
+        return None
+
+
+def _check_form(request, post, check, data=None):
+    return PhotoCheckForm(data, faces=check.faces, pupils=roster_pupils(request.school))
+
+
+@school_view(STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def photo_check(request, pk):
+    """Step 1: the photo with its faces numbered; for each face, who it is. Posting shows "check your answers"."""
+    post, check = _pending_check_post(request, pk)
+    if check is None:
+        messages.info(request, "This post has no photo check waiting.")
+        return redirect("channel:post", slug=request.school.slug, pk=post.pk)
+    if request.method == "GET" or request.POST.get("change") == "1":
+        # "Change your answers" from the summary comes back here with them filled in.
+        form = _check_form(request, post, check, request.POST if request.method == "POST" else None)
+        return _check_page(request, post, check, form)
+    form = _check_form(request, post, check, request.POST)
+    if not form.is_valid():
+        return _check_page(request, post, check, form, status=400)
+    try:
+        outcomes, redacted = photo_checks.evaluate(check, form.answers)
+    except ChannelError as exc:
+        return _check_page(request, post, check, form, status=409, message=str(exc))
+    return _summary_page(request, post, check, form, outcomes, redacted)
+
+
+def _preview(redacted) -> str:
+    """The redacted photo inline (a data URL): shown to this member of staff only, never stored until they confirm."""
+    image = redacted.copy()
+    image.thumbnail((1200, 1200))
+    return "data:image/jpeg;base64," + base64.b64encode(photo_images.encode_jpeg(image, quality=82)).decode("ascii")
+
+
+def _summary_page(request, post, check, form, outcomes, redacted, status=200, message=""):
+    publishes = (post.author_id is not None and is_administrator(request.school, post.author) and post.verdict.get("decision") == "allow"
+                 and not post.verdict.get("unavailable"))
+    context = {
+        "post": post, "check": check, "outcomes": outcomes, "hidden": form.hidden_values(), "preview": _preview(redacted),
+        "blurred": ",".join(str(o.number) for o in outcomes if o.action == "blur"),
+        "blurred_count": sum(1 for o in outcomes if o.action == "blur"), "shown_count": sum(1 for o in outcomes if o.action == "keep"),
+        "publishes": publishes, "message": message,
+    }
+    return render(request, "channel/photo_check_summary.html", context, status=status)
+
+
+def _numbers(value: str) -> list[int] | None:
+    """ "2,3" -> [2, 3]; None when anything in it is not a face number."""
+    value = (value or "").strip()
+    if not value:
+        return []
+    parts = [id_from(p) for p in value.split(",")]
+    return None if any(p is None for p in parts) else sorted(parts)
+
+
+@school_view(STAFF_ROLES)
+@require_POST
+def photo_check_confirm(request, pk):
+    """Step 2: the person confirmed the summary; the redacted photo is stored and the post goes on."""
+    post, check = _pending_check_post(request, pk)
+    if check is None:
+        messages.info(request, "This post has no photo check waiting.")
+        return redirect("channel:post", slug=request.school.slug, pk=post.pk)
+    form = _check_form(request, post, check, request.POST)
+    expected = _numbers(request.POST.get("blurred", ""))
+    if not form.is_valid() or expected is None:
+        if expected is None:
+            messages.error(request, "The list of faces to blur was not understood. Please check the faces again.")
+        return _check_page(request, post, check, form, status=400)
+    try:
+        post = confirm_photo_check(post, answers=form.answers, actor=request.user, expect_blurred=expected)
+    except ChannelError as exc:
+        try:
+            outcomes, redacted = photo_checks.evaluate(check, form.answers)
+        except ChannelError:
+            return _check_page(request, post, check, form, status=409, message=str(exc))
+        return _summary_page(request, post, check, form, outcomes, redacted, status=409, message=str(exc))
+    if post.status == Post.Status.PUBLISHED:
+        messages.success(request, "Photo checked. Your post is published; parents see the photo with the blurred faces.")
+    else:
+        messages.info(request, "Photo checked. Your post is waiting for an administrator's approval.")
+    return redirect("channel:post", slug=request.school.slug, pk=post.pk)
+
+
 @school_view(STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def post_new(request):
@@ -124,8 +294,17 @@ def post_new(request):
     form = PostForm(request.POST or None, request.FILES or None, school=school)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        post = submit_post(school, author=request.user, text=data["text"], audience=data["audience"], group=data.get("group") or "",
-                                    image=data.get("image"), image_alt=data.get("image_alt", ""))
+        try:
+            post = submit_post(school, author=request.user, text=data["text"], audience=data["audience"], group=data.get("group") or "",
+                               image=data.get("image"), image_alt=data.get("image_alt", ""))
+        except photo_checks.PhotoCheckUnavailable as exc:
+            messages.error(request, str(exc))
+            return render(request, "channel/post_new.html", {"form": form}, status=503)
+        except ChannelError as exc:
+            form.add_error("image" if data.get("image") else None, str(exc))
+            return render(request, "channel/post_new.html", {"form": form}, status=400)
+        if post.status == Post.Status.PHOTO_CHECK:
+            return redirect("channel:photo_check", slug=school.slug, pk=post.pk)
         if post.status == Post.Status.PUBLISHED:
             messages.success(request, "Your post is published.")
         else:

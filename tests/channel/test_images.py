@@ -42,12 +42,16 @@ def test_gps_and_camera_details_are_removed(stokes, login):
     response = client.post(NEW, {"text": "Sports day photos of the field.", "audience": "school", "image": upload(original), "image_alt": "The school field"})
     assert response.status_code == 302
     post = Post.objects.get(school=stokes)
-    stored = post.image.read()
-    assert b"PhoneMaker" not in stored and b"Exif" not in stored
-    img = Image.open(io.BytesIO(stored))
-    assert img.format == "JPEG" and img.size == (64, 48)
-    assert not img.getexif() and "exif" not in img.info
-    assert "photo" not in post.image.name  # the uploaded file name is not kept
+    # Both the original kept for staff and the published copy (after the photo check) are free of metadata.
+    assert client.post(f"/stokes-wood/channel/posts/{post.pk}/photo-check/confirm/", {"blurred": ""}).status_code == 302
+    post.refresh_from_db()
+    for field in (post.original_image, post.image):
+        stored = field.read()
+        assert b"PhoneMaker" not in stored and b"Exif" not in stored
+        img = Image.open(io.BytesIO(stored))
+        assert img.format == "JPEG" and img.size == (64, 48)
+        assert not img.getexif() and "exif" not in img.info
+        assert "photo" not in field.name  # the uploaded file name is not kept
 
 
 def test_clean_image_strips_png_text_chunks():
@@ -107,8 +111,9 @@ def test_image_is_served_only_to_those_who_see_the_post(stokes, login):
     client = login("office@stokes-wood.demo")
     client.post(NEW, {"text": "Year 4 art display.", "audience": "year_group", "group": "Year 4", "image": upload(png_bytes(), "a.png", "image/png"), "image_alt": "Paintings"})
     post = Post.objects.get(school=stokes)
+    client.post(f"/stokes-wood/channel/posts/{post.pk}/photo-check/confirm/", {"blurred": ""})
     url = f"/stokes-wood/channel/posts/{post.pk}/image/"
     response = login("parent@stokes-wood.demo").get(url)
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"  # the published copy is re-encoded
     assert login("shah@stokes-wood.demo").get(url).status_code == 404
     assert login("parent@high-hesket.demo").get(url).status_code == 404
