@@ -169,3 +169,34 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# -- Security (issue 13, first slice) ------------------------------------------------------------------------
+# Files: uploads (evidence, chat originals, letters) readable by the server's own account only. The entry
+# points' datadir.prepare() also sets the process umask to 077, so the database and keys are made 0600 too.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# The header a trusted reverse proxy puts the client's address in (e.g. X-Real-IP, or X-Forwarded-For, whose
+# last entry is used). Unset: REMOTE_ADDR. Only set it behind a proxy that always sets the header itself.
+SCHOOLGATE_TRUSTED_PROXY_HEADER = os.environ.get("SCHOOLGATE_TRUSTED_PROXY_HEADER", "").strip()
+# Log-in throttling (schoolgate/accounts.py): failures from one address across accounts before it is slowed,
+# and the slow-down's first and longest turn once an account (or an address) is over its limit.
+LOGIN_THROTTLE_ADDRESS_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_ADDRESS_ATTEMPTS", "30"))
+LOGIN_SLOWDOWN_SECONDS = int(os.environ.get("LOGIN_SLOWDOWN_SECONDS", "5"))
+LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "120"))
+# Password reset requests per client address and per e-mail address typed, in a window.
+PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "3"))
+PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600"))
+# The throttles live in the database cache: Django's default of 300 entries would let a flood of attempts
+# cull the counts it is meant to keep.
+CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 200_000
+# Console e-mail prints messages with their password links removed; the whole e-mail goes to this file,
+# created mode 0600 (schoolgate.accounts.RedactingConsoleBackend).
+CONSOLE_MAIL_FILE = Path(os.environ.get("CONSOLE_MAIL_FILE") or DATA_DIR / "outbox.eml.txt")
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    MAILERS["default"]["BACKEND"] = "schoolgate.accounts.RedactingConsoleBackend"
+# The audit chain's HMAC key: AUDIT_KEY, or the file datadir.prepare() creates (mode 0600) in the data
+# directory. Never in the database: someone who can write the database must not be able to re-key the chain.
+AUDIT_KEY = os.environ.get("AUDIT_KEY") or datadir.read_audit_key() or secrets.token_urlsafe(32)
+# Where `schoolgate daily` appends the audit log's head and count, outside the data directory (so a copy
+# of the data directory, or someone who can rewrite it, does not carry the anchor along). Back it up apart.
+AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE") or DATA_DIR.parent / f"{DATA_DIR.name}-audit-anchor")
