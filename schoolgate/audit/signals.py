@@ -3,6 +3,8 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from schoolgate.accounts import client_address
+
 from .audit_events import AuditEvent
 from .models import record
 
@@ -25,4 +27,4 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 
 def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    return client_address(request) if request is not None else ""
