@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from schoolgate.schools.models import MODERATORS
 
-from .models import REJECTION_WINDOW_DAYS, Concern, Notification, ReviewItem
+from .models import REJECTION_WINDOW_DAYS, Concern, Notification, Post, ReviewItem
 from .restrictions import active_restriction
 
 
@@ -39,6 +39,18 @@ def dashboard_panels(request) -> list[dict]:
                     "text": f"{row['n']} comments rejected in the last {REJECTION_WINDOW_DAYS} days (the school's threshold is {school.rejections_before_case}).",
                     "url": reverse("channel:queue", args=[school.slug]) + "?state=decided",
                 })
+    waiting_photos = Post.objects.filter(school=school, status=Post.Status.PHOTO_CHECK)
+    if not roles & MODERATORS:
+        waiting_photos = waiting_photos.filter(author=user)
+    first = waiting_photos.order_by("created_at").first()
+    if first is not None:
+        n = waiting_photos.count()
+        panels.append({
+            "level": "warning",
+            "title": f"{n} post{'s' if n != 1 else ''} waiting for a photo check",
+            "text": "Say who is in the photo before it can be published; faces without consent are blurred.",
+            "url": reverse("channel:photo_check", args=[school.slug, first.pk]),
+        })
     restriction = active_restriction(school, user)
     if restriction is not None:
         panels.append({

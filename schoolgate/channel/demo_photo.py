@@ -10,6 +10,7 @@ image carries no licence terms and shows nobody real.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -73,6 +74,7 @@ def scene(people: int = 3, width: int = 1200, height: int = 800) -> Image.Image:
     return img.filter(ImageFilter.GaussianBlur(1))
 
 
+@lru_cache(maxsize=8)  # the same bytes every time: painted once per process (the demo runs in many tests)
 def scene_jpeg(people: int = 3, width: int = 1200, height: int = 800) -> bytes:
     out = io.BytesIO()
     scene(people, width, height).save(out, "JPEG", quality=90)

@@ -367,3 +367,12 @@ def test_a_missing_face_model_stops_the_post_with_a_clear_message(stokes, login,
     response = post_photo(login("office@stokes-wood.demo"), plain_jpeg())
     assert response.status_code == 503 and "Photos cannot be checked at the moment" in response.content.decode()
     assert not Post.objects.exists()
+
+
+def test_the_dashboard_points_to_a_waiting_photo_check(stokes, login, fake_detector, fake_judge):
+    post_photo(login("hughes@stokes-wood.demo"), plain_jpeg())
+    post = Post.objects.get(school=stokes)
+    for email in ("hughes@stokes-wood.demo", "office@stokes-wood.demo"):
+        page = login(email).get("/stokes-wood/").content.decode()
+        assert "1 post waiting for a photo check" in page and check_url(post) in page
+    assert "waiting for a photo check" not in login("parent@stokes-wood.demo").get("/stokes-wood/").content.decode()
