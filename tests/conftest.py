@@ -22,6 +22,8 @@ def _fast_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # The audit anchor lives outside the data directory; a test run writes its own.
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchor"
 
 
 class FakeJudge:
