@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -40,6 +42,37 @@ def draft_from(current: PolicyVersion, *, version_label: str, actor) -> PolicyVe
     return draft
 
 
+def fingerprint(version: PolicyVersion) -> str:
+    """A digest of what the head sees on the check page: if it changes before they press publish, ask again."""
+    content = {
+        "next_review": version.next_review.isoformat() if version.next_review else None,
+        "change_summary": version.change_summary,
+        "clauses": [[c.clause_id, c.heading, c.text, sorted(c.categories)] for c in version.clauses.all()],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def differences(draft: PolicyVersion, previous: PolicyVersion | None) -> dict:
+    """What the draft changes from the version now published: for the "check your answers" page."""
+    old = {c.clause_id: c for c in previous.clauses.all()} if previous else {}
+    new = {c.clause_id: c for c in draft.clauses.all()}
+    changed, added = [], []
+    for clause_id, c in new.items():
+        before = old.get(clause_id)
+        if before is None:
+            added.append(c)
+        elif (before.heading, before.text, sorted(before.categories)) != (c.heading, c.text, sorted(c.categories)):
+            changed.append({"before": before, "after": c})
+    removed = [c for clause_id, c in old.items() if clause_id not in new]
+    return {
+        "changed": changed,
+        "added": added,
+        "removed": removed,
+        "next_review": (previous.next_review if previous else None, draft.next_review),
+        "none": not (changed or added or removed),
+    }
+
+
 def audience(school):
     """Everyone who must acknowledge a published version: staff, governors and parents/carers."""
     User = get_user_model()
@@ -47,11 +80,17 @@ def audience(school):
 
 
 @transaction.atomic
-def publish(draft: PolicyVersion, *, actor, request=None) -> int:
-    """Approve and publish a draft: record the approver, supersede the old version, notify everyone."""
+def publish(draft: PolicyVersion, *, actor, request=None, checked: str | None = None) -> int:
+    """Approve and publish a draft: record the approver, supersede the old version, notify everyone else.
+
+    `checked` is the fingerprint the head saw on the check page; a draft changed since then is refused.
+    The approver has read what they approve, so their acknowledgement is recorded at publication.
+    """
     draft = PolicyVersion.objects.select_for_update().get(pk=draft.pk)
     if draft.status != PolicyVersion.Status.DRAFT:
         raise PolicyError("Only a draft can be published; this version has already been published.")
+    if checked is not None and checked != fingerprint(draft):
+        raise PolicyError("The draft has changed since you checked it. Check the changes again before you publish.")
     if not draft.clauses.exists():
         raise PolicyError("A policy needs at least one clause before it can be published.")
     school = draft.school
@@ -64,8 +103,11 @@ def publish(draft: PolicyVersion, *, actor, request=None) -> int:
     draft.published_at = now
     draft.save()
     ReviewEvent.objects.create(version=draft, reviewed_on=timezone.localdate(), note=f"Approved by {draft.approved_by_label}")
-    people = list(audience(school))
-    Acknowledgement.objects.bulk_create([Acknowledgement(version=draft, user=u, notified_at=now) for u in people])
+    members = list(audience(school))
+    people = [u for u in members if u.pk != actor.pk]
+    Acknowledgement.objects.bulk_create(
+        [Acknowledgement(version=draft, user=u, notified_at=now, acknowledged_at=now if u.pk == actor.pk else None) for u in members]
+    )
     record(
         AuditEvent.PUBLISH,
         actor=actor,

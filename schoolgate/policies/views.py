@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolgate.audit.models import record
-from schoolgate.judge.types import CATEGORIES
 from schoolgate.schools.access import school_view
 from schoolgate.schools.models import EVERYONE, STAFF_ROLES, School
 
 from .audit_events import AuditEvent
-from .models import Clause, PolicyVersion
-from .review_cycle import PolicyError, acknowledge, draft_from, publish, send_reminders
+from .forms import ClauseForm, DraftForm
+from .models import PolicyVersion
+from .review_cycle import PolicyError, acknowledge, differences, draft_from, fingerprint, publish, send_reminders
 
 EDITORS = {"headteacher"}
 
@@ -67,23 +67,6 @@ def start_review(request):
     return redirect("policies:draft", slug=request.school.slug, pk=draft.pk)
 
 
-class DraftForm(forms.ModelForm):
-    class Meta:
-        model = PolicyVersion
-        fields = ["next_review", "change_summary"]
-        widgets = {"next_review": forms.DateInput(attrs={"type": "date"}), "change_summary": forms.Textarea(attrs={"rows": 3})}
-        labels = {"change_summary": "What changed (sent to staff and parents)"}
-
-
-class ClauseForm(forms.ModelForm):
-    categories = forms.MultipleChoiceField(choices=[(c, c) for c in CATEGORIES], required=False, widget=forms.CheckboxSelectMultiple)
-
-    class Meta:
-        model = Clause
-        fields = ["heading", "text", "categories"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
-
-
 @school_view(EDITORS)
 @require_http_methods(["GET", "POST"])
 def draft(request, pk):
@@ -98,6 +81,14 @@ def draft(request, pk):
                 if f.has_changed():
                     f.save()
             record(AuditEvent.EDIT_DRAFT, actor=request.user, school=request.school, target=version, summary=f"Edited draft {version.version}", clauses=changed)
+            if request.POST.get("action") == "check":
+                # "Approve and publish" saves what is on screen, then asks the head to check the changes.
+                previous = request.school.current_policy()
+                return render(
+                    request,
+                    "policies/review_check.html",
+                    {"version": version, "previous": previous, "changes": differences(version, previous), "checked": fingerprint(version)},
+                )
             messages.success(request, "Draft saved.")
             return redirect("policies:draft", slug=request.school.slug, pk=version.pk)
         messages.error(request, "Please correct the errors below.")
@@ -109,9 +100,11 @@ def draft(request, pk):
 def publish_view(request, pk):
     version = get_object_or_404(PolicyVersion, pk=pk, school=request.school)
     try:
-        count = publish(version, actor=request.user, request=request)
+        count = publish(version, actor=request.user, request=request, checked=request.POST.get("checked") or None)
     except PolicyError as exc:
         messages.error(request, str(exc))
+        if version.status == PolicyVersion.Status.DRAFT:
+            return redirect("policies:draft", slug=request.school.slug, pk=version.pk)
         return redirect("policies:staff", slug=request.school.slug)
     messages.success(request, f"Version {version.version} published. {count} people have been asked to read and acknowledge it.")
     return redirect("policies:staff", slug=request.school.slug)
