@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 
@@ -124,4 +127,60 @@ class BiometricForm(forms.Form):
         data = super().clean()
         if data.get("kind") != BiometricConsent.Kind.PUPIL_REFUSAL and not (data.get("given_by_name") or "").strip() and "kind" not in self.errors:
             self.add_error("given_by_name", "Enter the name of the parent/carer.")
+        return data
+
+
+MAX_PHOTO_BYTES = 15 * 1024 * 1024
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern): cleans each, returns a list."""
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ReferencePhotosForm(forms.Form):
+    """Reference photos of one pupil for face matching: read in memory, never stored (only templates are)."""
+
+    photos = MultipleFileField(label="Reference photos", widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+                             help_text="One or more clear photos of the pupil's face (JPEG or PNG, up to 15 MB each). The photos are not kept: "
+                                       "only a face template (128 numbers) is stored for each.",
+                             error_messages={"required": "Choose at least one reference photo."})
+
+    def clean_photos(self):
+        uploads = self.cleaned_data.get("photos") or []
+        if not uploads:
+            raise forms.ValidationError("Choose at least one reference photo.")
+        for upload in uploads:
+            if upload.size > MAX_PHOTO_BYTES:
+                raise forms.ValidationError(f"{upload.name} is larger than {MAX_PHOTO_BYTES // 1024 // 1024} MB. Export it at a smaller size.")
+        return uploads
+
+
+MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
+
+
+class YearEndForm(forms.Form):
+    """The last day of the school's academic year (31 August in England)."""
+
+    day = forms.IntegerField(label="Day", min_value=1, max_value=31,
+                             error_messages={"required": "Enter the day of the month.", "invalid": "Enter the day as a number, like 31.",
+                                             "min_value": "Enter a day from 1 to 31.", "max_value": "Enter a day from 1 to 31."})
+    month = forms.TypedChoiceField(label="Month", choices=MONTHS, coerce=int,
+                                   error_messages={"required": "Choose the month.", "invalid_choice": "Choose a month from the list."})
+
+    def clean(self):
+        data = super().clean()
+        day, month = data.get("day"), data.get("month")
+        if day and month:
+            try:
+                dt.date(2001, month, day)  # not a leap year: 29 February cannot end every year
+            except ValueError:
+                self.add_error("day", f"{calendar.month_name[month]} has no day {day}. Enter a real day of that month.")
         return data

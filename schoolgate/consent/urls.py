@@ -22,6 +22,8 @@ urlpatterns = [
     path("<slug:slug>/consent/biometrics/dpia/", views.dpia, name="dpia"),
     path("<slug:slug>/consent/biometrics/matching/", views.matching, name="matching"),
     path("<slug:slug>/consent/biometrics/pupils/<int:pk>/", views.biometric, name="biometric"),
+    path("<slug:slug>/consent/biometrics/pupils/<int:pk>/enrol/", views.enrol, name="enrol"),
+    path("<slug:slug>/consent/year-end/", views.year_end, name="year_end"),
     path("<slug:slug>/my-children/photos/", views.family, name="family"),
     path("<slug:slug>/my-children/photos/answer/", views.family_answer, name="family_answer"),
 ]

@@ -1,25 +1,45 @@
 """The consent register's pages: the register by class, a pupil's consents and history, paper forms and
-phone calls, never-publish flags, CSV import and export, external uses and take-downs, biometrics, and
-a parent/carer's page for their own children."""
+phone calls, never-publish flags, CSV import and export, external uses and take-downs, biometrics (with
+enrolment from reference photos, which the office may do too), the academic year end, and a parent/carer's
+page for their own children."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import LEADERSHIP, MODERATORS, Person, Role
 
 from .answers import record_answer
-from .biometrics import latest_biometric, record_biometric, record_dpia, set_matching
+from .biometrics import biometric_eligible, latest_biometric, record_biometric, record_dpia, set_matching
+from .enrolment import MAX_PHOTOS, EnrolmentError, ReferencePhoto, enrol_from_photos, templates_this_year, why_not_enrol
 from .errors import ConsentError
+from .expiry import set_year_end
 from .external import mark_done, record_external_use
 from .flags import lift_never_publish, set_never_publish
-from .forms import BiometricForm, DoneForm, DpiaForm, ExternalUseForm, ImportForm, MatchingForm, NeverPublishForm, PaperForm, ParentAnswerForm
+from .forms import (
+    BiometricForm,
+    DoneForm,
+    DpiaForm,
+    ExternalUseForm,
+    ImportForm,
+    MatchingForm,
+    NeverPublishForm,
+    PaperForm,
+    ParentAnswerForm,
+    ReferencePhotosForm,
+    YearEndForm,
+)
 from .models import BiometricConsent, ConsentSettings, ExternalUse, FaceTemplate, Method, NeverPublish, Purpose, TakeDown
 from .queries import STATE_LABELS, active_flag, history, pupils, register_by_class, states_for
 from .register_csv import RegisterImportError, export_register, import_register
@@ -84,6 +104,7 @@ def pupil(request, pk):
         "history": history(school, child), "flag": active_flag(school, child), "leadership": leadership,
         "past_flags": NeverPublish.objects.filter(school=school, pupil=child, lifted_at__isnull=False) if leadership else [],
         "flag_form": NeverPublishForm(), "parents": Person.objects.filter(children_links__child=child).order_by("name"),
+        "matching_enabled": ConsentSettings.for_school(school).matching_enabled,
     }
     return render(request, "consent/pupil.html", context)
 
@@ -294,10 +315,44 @@ def matching(request):
     return render(request, "consent/biometrics.html", _biometrics_context(request, matching_form=form), status=400)
 
 
-@school_view(LEADERSHIP)
-@require_POST
+def _next_year_start(settings) -> dt.date:
+    start = settings.academic_year_start()
+    end = settings.year_end(start.year)
+    if end < start:
+        end = settings.year_end(start.year + 1)
+    return end + dt.timedelta(days=1)
+
+
+def _biometric_pupil_context(request, child, **extra):
+    school = request.school
+    settings = ConsentSettings.for_school(school)
+    year = settings.academic_year()
+    leadership = bool(request.roles & LEADERSHIP)
+    all_templates = FaceTemplate.objects.filter(school=school, pupil=child)
+    context = {
+        "pupil": child, "settings": settings, "leadership": leadership, "latest": latest_biometric(school, child),
+        "eligible": biometric_eligible(school, child), "why_not": why_not_enrol(school, child),
+        "this_year": templates_this_year(school, child), "older": all_templates.exclude(academic_year=year).count(),
+        "year_label": f"{year}/{(year + 1) % 100:02d}", "year_start": settings.academic_year_start(),
+        "next_year_start": _next_year_start(settings),
+        "records": BiometricConsent.objects.filter(school=school, pupil=child) if leadership else [],
+        "photos_form": ReferencePhotosForm(), "biometric_form": BiometricForm(initial={"given_on": timezone.localdate()}),
+        "errors": [], "max_photos": MAX_PHOTOS,
+    }
+    context.update(extra)
+    return context
+
+
+@school_view(MODERATORS)
+@require_http_methods(["GET", "POST"])
 def biometric(request, pk):
+    """A pupil's face matching page: the office and leadership enrol reference photos here; only leadership
+    sees the biometric records and records a consent, objection or refusal (the POST)."""
     child = _pupil_or_404(request, pk)
+    if request.method == "GET":
+        return render(request, "consent/biometric_pupil.html", _biometric_pupil_context(request, child))
+    if not request.roles & LEADERSHIP:
+        raise PermissionDenied("Only the Headteacher or DSL records biometric consent.")
     form = BiometricForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -307,11 +362,89 @@ def biometric(request, pk):
             form.add_error(None, str(exc))
         else:
             if row.kind == BiometricConsent.Kind.PARENT_CONSENT:
-                messages.success(request, f"Biometric consent recorded for {child.name}. They can be enrolled while matching is on.")
+                messages.success(request, f"Biometric consent recorded for {child.name}. They can be enrolled from reference photos while matching is on.")
             else:
                 messages.success(request, f"{row.get_kind_display()} recorded for {child.name}. Matching stopped for them and their face templates were deleted.")
-            return redirect("consent:biometrics", slug=request.school.slug)
+            return redirect("consent:biometric", slug=request.school.slug, pk=child.pk)
     return render(request, "consent/biometrics.html", _biometrics_context(request, biometric_form=form, form_pupil=child), status=400)
+
+
+MAX_ENROL_UPLOAD = MAX_PHOTOS * 8 * 1024 * 1024
+
+
+class InMemoryOnly(MemoryFileUploadHandler):
+    """Reference photos are held in memory only: never a temporary file, never MEDIA_ROOT. A request larger
+    than `MAX_ENROL_UPLOAD` keeps no file at all (the view then says it was too large)."""
+
+    too_big = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.too_big = content_length > MAX_ENROL_UPLOAD
+        self.activated = not self.too_big
+
+
+@csrf_exempt  # CSRF is checked by csrf_protect below, after the upload handler is set (Django's documented order)
+def enrol(request, slug, pk):
+    handler = InMemoryOnly(request)
+    try:
+        request.upload_handlers = [handler]
+    except AttributeError:  # a middleware already read the body: Django's own handlers did, still outside MEDIA_ROOT
+        pass
+    request.enrol_upload_too_big = lambda: handler.too_big
+    return _enrol(request, slug, pk)
+
+
+@csrf_protect
+@school_view(MODERATORS)
+@require_POST
+def _enrol(request, pk):
+    school = request.school
+    child = _pupil_or_404(request, pk)
+    form = ReferencePhotosForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if request.enrol_upload_too_big():
+        errors = [f"The photos are too large together (at most {MAX_ENROL_UPLOAD // 1024 // 1024} MB). Upload fewer, or smaller, photos."]
+    elif form.is_valid():
+        photos = [ReferencePhoto(upload.name, upload.read()) for upload in form.cleaned_data["photos"]]
+        try:
+            templates, notes = enrol_from_photos(child, photos, actor=request.user)
+        except EnrolmentError as exc:
+            errors = exc.problems
+        else:
+            n = len(templates)
+            messages.success(request, f"{child.name} is enrolled for face matching: {n} face template{'s' if n != 1 else ''} stored for this school year. "
+                                      "The photos themselves were not kept." + "".join(f" {note}" for note in notes))
+            return redirect("consent:biometric", slug=school.slug, pk=child.pk)
+    return render(request, "consent/biometric_pupil.html", _biometric_pupil_context(request, child, photos_form=form, errors=errors), status=400)
+
+
+enrol.allowed_roles = _enrol.allowed_roles
+
+
+# ---------------------------------------------------------------- leadership: the academic year end
+
+
+@school_view(LEADERSHIP)
+@require_http_methods(["GET", "POST"])
+def year_end(request):
+    school = request.school
+    settings = ConsentSettings.for_school(school)
+    if request.method == "POST":
+        form = YearEndForm(request.POST)
+        if form.is_valid():
+            try:
+                set_year_end(school, month=form.cleaned_data["month"], day=form.cleaned_data["day"], actor=request.user)
+            except ConsentError as exc:
+                form.add_error("day", str(exc))
+            else:
+                settings = ConsentSettings.for_school(school)
+                messages.success(request, f"The academic year now ends on {settings.year_end(2001):%-d %B}. This school year started on "
+                                          f"{settings.academic_year_start():%-d %B %Y}; answers given before then have expired.")
+                return redirect("consent:year_end", slug=school.slug)
+    else:
+        form = YearEndForm(initial={"day": settings.year_end_day, "month": settings.year_end_month})
+    context = {"form": form, "settings": settings, "current_end": settings.year_end(2001), "year_start": settings.academic_year_start()}
+    return render(request, "consent/year_end.html", context, status=400 if form.errors else 200)
 
 
 # ---------------------------------------------------------------- parents: their own children
