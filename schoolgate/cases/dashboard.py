@@ -19,8 +19,8 @@ def dashboard_panels(request) -> list[dict]:
         days = (timezone.now() - d.due_at).days
         panels.append({
             "level": "warning",
-            "title": f"Overdue: {d.get_kind_display().lower()} on {d.case.reference}",
-            "text": f"{d.case.subject_name}: {d.get_kind_display().lower()} {timezone.localtime(d.due_at):%-d %B %Y}"
+            "title": f"Overdue on {d.case.reference}: {d.short_name} has passed",
+            "text": f"{d.case.subject_name}: {d.described[0].lower()}{d.described[1:]}"
                     + (f" ({days} days ago)" if days else "") + ". Record what happened and choose the next step.",
             "url": reverse("cases:detail", args=[request.school.slug, d.case.pk]),
         })

@@ -11,7 +11,7 @@ from schoolgate.schools.models import School
 
 from .evidence_changes import add_evidence_url
 from .letters import draft_letter, send_letter, update_letter
-from .models import Case
+from .models import Case, Letter
 from .notes import add_note
 from .opening import open_case
 
@@ -59,7 +59,8 @@ def build(stdout=None):
         # Sent nine days ago with a removal date that has passed: shows an overdue deadline.
         removal = update_letter(removal, data=_letter_data(removal, deadline=timezone.now() - dt.timedelta(days=2),
                                                            clauses=[_first_clause(stokes, "allegation")]), actor=head)
-        send_letter(removal, actor=head)
+        # Addressed from the roster (Mrs Bennett's e-mail and postal address): e-mailed with its PDF.
+        send_letter(removal, actor=head, delivery=Letter.Delivery.EMAIL)
         add_note(case, text="Spoke to Mrs Bennett by phone; she said she would think about removing the post.", author=head)
         invite = draft_letter(case, step_id="meeting", actor=head)
         update_letter(invite, data=_letter_data(invite, deadline=timezone.now() + dt.timedelta(days=4)), actor=head)
@@ -70,11 +71,11 @@ def build(stdout=None):
         case = open_case(hesket, opened_by=head, concern=HESKET_CONCERN, parent_user=_user("parent@high-hesket.demo"), source="review_queue",
                          evidence_text=HESKET_POST, evidence_label="Rejected comment on the school channel", assessments=["threatens_violence", "on_school_forum"])
         removal = draft_letter(case, step_id="discuss", actor=head)
-        send_letter(removal, actor=head)
+        send_letter(removal, actor=head, delivery=Letter.Delivery.POST)
         warning = draft_letter(case, step_id="warning", actor=head)
         warning = update_letter(warning, data=_letter_data(warning, deadline=timezone.now() + dt.timedelta(days=5),
                                                            clauses=[_first_clause(hesket, "threat")]), actor=head)
-        send_letter(warning, actor=head)
+        send_letter(warning, actor=head, delivery=Letter.Delivery.EMAIL)
         add_note(case, text="Mr Robinson refused to remove the post when we spoke. Miss Bell informed and supported.", author=_user("dsl@high-hesket.demo"))
         draft_letter(case, step_id="police", actor=head)
         made.append(case)

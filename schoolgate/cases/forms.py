@@ -9,6 +9,7 @@ from schoolgate.schools.models import Person
 
 from .evidence import max_upload_bytes
 from .models import ASSESSMENTS, Letter
+from .platforms import platform_choices
 
 ASSESSMENT_CHOICES = list(ASSESSMENTS.items())
 
@@ -95,16 +96,30 @@ class LetterForm(forms.ModelForm):
     evidence = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Evidence to include")
     restriction_kind = forms.ChoiceField(required=False, choices=[("", "—"), ("hold", "Hold every comment for review"), ("no_comment", "No comments at all")])
 
+    platform = forms.ChoiceField(required=False, label="Where the content is", help_text="The letter names the site and how it takes reports.")
+    delivery = forms.ChoiceField(required=False, widget=forms.RadioSelect, label="How is the letter sent?",
+                                 help_text="Needed for “Save and send”: e-mail sends it now; otherwise you are recorded as the person who posted it or handed it over.")
+
     class Meta:
         model = Letter
-        fields = ["recipient", "recipient_address", "subject", "body", "deadline", "restriction_kind"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14}), "recipient_address": forms.Textarea(attrs={"rows": 3})}
+        fields = ["recipient", "recipient_address", "recipient_email", "salutation", "subject", "body", "deadline", "restriction_kind"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 14}), "recipient_address": forms.Textarea(attrs={"rows": 4})}
+        labels = {"recipient_address": "Postal address", "recipient_email": "E-mail address", "salutation": "Greeting"}
+        help_texts = {"salutation": "For example “Dear Mrs Bennett”. No comma: the letter adds it."}
 
-    def __init__(self, *args, clause_choices=(), evidence_choices=(), **kwargs):
+    def __init__(self, *args, clause_choices=(), evidence_choices=(), sending=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.sending = sending
         self.fields["clauses"].choices = list(clause_choices)
         self.fields["evidence"].choices = list(evidence_choices)
         kind = self.instance.kind
+        deliveries = [(v, label) for v, label in Letter.Delivery.choices if v != Letter.Delivery.ONLINE or kind == Letter.Kind.HOST_REPORT]
+        self.fields["delivery"].choices = deliveries
+        if kind == Letter.Kind.HOST_REPORT:
+            self.fields["platform"].choices = platform_choices()
+            self.initial.setdefault("platform", (self.instance.context or {}).get("platform", {}).get("key", "other"))
+        else:
+            del self.fields["platform"]
         self.fields["deadline"].label = {
             Letter.Kind.MEETING_INVITATION: "Meeting date and time",
             Letter.Kind.RESTRICTION_NOTICE: "Restriction ends on",
@@ -126,4 +141,12 @@ class LetterForm(forms.ModelForm):
             self.add_error("restriction_kind", "Choose the restriction.")
         if kind == Letter.Kind.WARNING and not data.get("clauses"):
             self.add_error("clauses", "A warning letter quotes at least one clause of the policy.")
+        if self.sending:
+            delivery = data.get("delivery")
+            if not delivery:
+                self.add_error("delivery", "Choose how the letter is sent.")
+            elif delivery == Letter.Delivery.EMAIL and not data.get("recipient_email"):
+                self.add_error("recipient_email", "Add the e-mail address to send the letter by e-mail, or choose another way.")
+            elif delivery == Letter.Delivery.POST and not (data.get("recipient_address") or "").strip():
+                self.add_error("recipient_address", "A letter with no postal address cannot be marked as posted. Add the address, or choose another way.")
         return data

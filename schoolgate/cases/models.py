@@ -281,12 +281,20 @@ class Letter(models.Model):
         DRAFT = "draft", "Draft"
         SENT = "sent", "Sent"
 
+    class Delivery(models.TextChoices):
+        EMAIL = "email", "E-mail it now with the PDF attached"
+        POST = "post", "I have posted it (or will post it today)"
+        HAND = "hand", "I have handed it over in person"
+        ONLINE = "online", "I have submitted it through the platform's reporting route"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     step_id = models.CharField(max_length=80, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     recipient = models.CharField(max_length=300)
     recipient_address = models.TextField(blank=True)
+    recipient_email = models.EmailField(blank=True)
+    salutation = models.CharField(max_length=200, blank=True, help_text="“Dear Mrs Bennett”: the title and surname where the roster knows a title.")
     subject = models.CharField(max_length=300)
     body = models.TextField()
     # Removal-by date, meeting date and time, or the end of a restriction.
@@ -300,6 +308,9 @@ class Letter(models.Model):
     file = models.CharField(max_length=300, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
+    # How the letter reached its recipient, and who sent, posted or handed it over.
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True)
+    delivered_by_label = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -320,6 +331,17 @@ class Letter(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.status == self.Status.SENT
+
+    @property
+    def delivery_sentence(self) -> str:
+        """What happened to the letter, in the words the case page and the chronology use."""
+        who = self.delivered_by_label
+        return {
+            self.Delivery.EMAIL: f"E-mailed to {self.recipient_email} with the PDF attached, by {who}",
+            self.Delivery.POST: f"Marked as posted by {who}",
+            self.Delivery.HAND: f"Marked as handed over by {who}",
+            self.Delivery.ONLINE: f"Marked as submitted through the platform's reporting route by {who}",
+        }.get(self.delivery, f"Sent by {who}" if who else "Sent")
 
     def pdf_bytes(self) -> bytes:
         with default_storage.open(self.file, "rb") as fh:
@@ -354,6 +376,17 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.due_at:%d %b %Y}"
+
+    @property
+    def short_name(self) -> str:
+        """"the removal date", "the meeting"…: for sentences such as "… has passed"."""
+        return {self.Kind.REMOVAL: "the removal date", self.Kind.MEETING: "the meeting date",
+                self.Kind.RESTRICTION_ENDS: "the end of the forum restriction"}.get(self.kind, "the deadline")
+
+    @property
+    def described(self) -> str:
+        """"Content to be removed by 30 November 2026"."""
+        return f"{self.get_kind_display()} {timezone.localtime(self.due_at):%-d %B %Y}"
 
     @property
     def is_overdue(self) -> bool:

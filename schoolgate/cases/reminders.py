@@ -27,12 +27,14 @@ def send_due_reminder(deadline_id: int) -> bool:
         deadline.reminded_at = timezone.now()
         deadline.save(update_fields=["reminded_at"])
         record(AuditEvent.DEADLINE_DUE, school=case.school, target=case,
-               summary=f"{case.reference}: {deadline.get_kind_display().lower()} {timezone.localtime(deadline.due_at):%d %b %Y} has passed")
+               summary=f"{case.reference}: {deadline.short_name} ({timezone.localtime(deadline.due_at):%-d %B %Y}) has passed")
         emails = {u.email for u in (case.assigned_to, case.opened_by) if u is not None and u.email}
         if case.school.headteacher_email:
             emails.add(case.school.headteacher_email)
-        subject = f"{case.reference}: {deadline.get_kind_display().lower()} has passed"
-        body = (f"{deadline.get_kind_display()} {timezone.localtime(deadline.due_at):%d %B %Y} on case {case.reference} "
-                f"({case.subject_name}) has passed. Open the case in Schoolgate to record what happened and the next step.")
+        when = f"{timezone.localtime(deadline.due_at):%-d %B %Y}"
+        subject = f"{case.reference}: {deadline.short_name} ({when}) has passed"
+        body = (f"On case {case.reference} ({case.subject_name}), {deadline.short_name} was {when}: "
+                f"“{deadline.described}”. It has passed and nothing has been recorded yet. "
+                "Open the case in Schoolgate to record what happened and choose the next step.")
         send_after_commit(subject, body, emails)
         return True

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/cases/<int:pk>/steps/<slug:step_id>/letter/", views.letter_new, name="letter_new"),
     path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/", views.letter, name="letter"),
     path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/preview/", views.letter_preview, name="letter_preview"),
     path("<slug:slug>/cases/<int:pk>/notes/", views.note, name="note"),
     path("<slug:slug>/cases/<int:pk>/staff/", views.staff_access, name="staff_access"),
     path("<slug:slug>/cases/<int:pk>/deadlines/<int:did>/met/", views.deadline_met, name="deadline_met"),

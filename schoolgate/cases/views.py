@@ -303,12 +303,13 @@ def letter_new(request, pk, step_id):
     return redirect("cases:letter", slug=case.school.slug, pk=case.pk, lid=letter.pk)
 
 
-def _letter_form(case, letter, data=None):
+def _letter_form(case, letter, data=None, *, sending=False):
     initial = {
         "clauses": [c["id"] for c in letter.context.get("clauses", ())],
         "evidence": [str(e["id"]) for e in letter.context.get("evidence", ())],
+        "delivery": Letter.Delivery.EMAIL if letter.recipient_email else "",
     }
-    return LetterForm(data, instance=letter, initial=initial,
+    return LetterForm(data, instance=letter, initial=initial, sending=sending,
                       clause_choices=letters.clause_choices(case), evidence_choices=letters.evidence_choices(case))
 
 
@@ -324,20 +325,40 @@ def letter(request, pk, lid):
     if letter.is_sent:
         messages.error(request, "This letter has been sent and can no longer be changed.")
         return redirect("cases:letter", slug=case.school.slug, pk=case.pk, lid=letter.pk)
-    form = _letter_form(case, Letter.objects.get(pk=letter.pk), request.POST)
+    sending = bool(request.POST.get("send"))
+    form = _letter_form(case, Letter.objects.get(pk=letter.pk), request.POST, sending=sending)
     if not form.is_valid():
         return render(request, "cases/letter.html", {"case": case, "letter": letter, "form": form, "can_act": True}, status=400)
     try:
         letter = letters.update_letter(letter, data=form.cleaned_data, actor=request.user)
-        if request.POST.get("send"):
-            letter = letters.send_letter(letter, actor=request.user)
-            messages.success(request, f"Sent: {letter.get_kind_display()} (SHA-256 {letter.sha256[:16]}…).")
+        if sending:
+            letter = letters.send_letter(letter, actor=request.user, delivery=form.cleaned_data["delivery"])
+            messages.success(request, f"{letter.get_kind_display()}: {letter.delivery_sentence}. The PDF is kept on the case.")
             return _back(case)
     except CaseError as exc:
         messages.error(request, str(exc))
         return render(request, "cases/letter.html", {"case": case, "letter": Letter.objects.get(pk=letter.pk), "form": form, "can_act": True}, status=400)
     messages.success(request, "Draft saved.")
     return redirect("cases:letter", slug=case.school.slug, pk=case.pk, lid=letter.pk)
+
+
+@school_view(MODERATORS)
+@require_POST
+def letter_preview(request, pk, lid):
+    """The PDF of the letter form as it stands on screen, unsaved: "Preview PDF" posts the form here."""
+    case = _case(request, pk)
+    _require_act(request, case)
+    letter = get_object_or_404(Letter, case=case, pk=lid)
+    if letter.is_sent:
+        return redirect("cases:letter_pdf", slug=case.school.slug, pk=case.pk, lid=letter.pk)
+    form = _letter_form(case, letter, request.POST)
+    if not form.is_valid():
+        return render(request, "cases/letter.html", {"case": case, "letter": letter, "form": form, "can_act": True}, status=400)
+    pdf = letters.preview_letter(letter, data=form.cleaned_data)
+    _viewed(request, case, AuditEvent.VIEW_LETTER_PDF, letter=letter.pk, sent=False, preview=True)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.reference}-{letter.kind}-PREVIEW.pdf"'
+    return response
 
 
 @school_view(STAFF_ROLES)

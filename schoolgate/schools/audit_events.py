@@ -7,3 +7,4 @@ class AuditEvent(StrEnum):
     MEMBERSHIP_ADD = "membership.add"
     MEMBERSHIP_REMOVE = "membership.remove"
     ROSTER_IMPORT = "roster.import"
+    ROSTER_CONTACT = "roster.contact"

@@ -13,36 +13,36 @@ from .roster import import_roster
 
 DEMO_PASSWORD = "schoolgate-demo"
 
-STOKES_WOOD_ROSTER = """name,role,group,aliases
-Oliver Bennett,pupil,Year 4,Olly
-Amelia Khan,pupil,Year 4,Millie
-William Shah,pupil,Year 2,Will
-Grace Okoro,pupil,Year 1,
-Noah Wright,pupil,Year 6,
-Isla Murphy,pupil,Year 6,
-Sarah Patel,staff,Headteacher,Mrs Patel
-Daniel Okafor,staff,Deputy Headteacher and DSL,Mr Okafor
-Janet Lee,staff,School Business Manager,Mrs Lee
-Tom Hughes,staff,Year 4 Teacher,Mr Hughes
-Priya Desai,staff,Year 6 Teacher,Miss Desai
-Peter Grant,governor,Chair of Governors,Mr Grant
-Kelly Bennett,parent,Oliver Bennett,
-Ravi Shah,parent,William Shah,
-Joanne Wright,parent,Noah Wright,Jo Wright
+STOKES_WOOD_ROSTER = """name,role,group,aliases,title,address,email
+Oliver Bennett,pupil,Year 4,Olly,,,
+Amelia Khan,pupil,Year 4,Millie,,,
+William Shah,pupil,Year 2,Will,,,
+Grace Okoro,pupil,Year 1,,,,
+Noah Wright,pupil,Year 6,,,,
+Isla Murphy,pupil,Year 6,,,,
+Sarah Patel,staff,Headteacher,Mrs Patel,,,
+Daniel Okafor,staff,Deputy Headteacher and DSL,Mr Okafor,,,
+Janet Lee,staff,School Business Manager,Mrs Lee,,,
+Tom Hughes,staff,Year 4 Teacher,Mr Hughes,,,
+Priya Desai,staff,Year 6 Teacher,Miss Desai,,,
+Peter Grant,governor,Chair of Governors,Mr Grant,,,
+Kelly Bennett,parent,Oliver Bennett,,Mrs,"14 Elm Grove; Braunstone; Leicester; LE3 1AB",parent@stokes-wood.demo
+Ravi Shah,parent,William Shah,,Mr,"3 Oak Road; Leicester; LE3 2CD",
+Joanne Wright,parent,Noah Wright,Jo Wright,Ms,"27 Ash Close; Leicester; LE3 4EF",
 """
 
-HIGH_HESKET_ROSTER = """name,role,group,aliases
-Jack Robinson,pupil,Class 2,
-Poppy Armstrong-Lee,pupil,Class 3,Poppy
-Harry Nixon,pupil,Class 1,
-Ella Thompson,pupil,Class 3,
-James Armstrong,staff,Headteacher,Mr Armstrong
-Helen Graham,staff,DSL and Class 3 Teacher,Mrs Graham
-Susan Dixon,staff,School Administrator,Mrs Dixon
-Laura Bell,staff,Class 2 Teacher,Miss Bell
-R Tulip,governor,Chair of Governors,Mrs Tulip
-Mark Robinson,parent,Jack Robinson,
-Claire Nixon,parent,Harry Nixon,
+HIGH_HESKET_ROSTER = """name,role,group,aliases,title,address,email
+Jack Robinson,pupil,Class 2,,,,
+Poppy Armstrong-Lee,pupil,Class 3,Poppy,,,
+Harry Nixon,pupil,Class 1,,,,
+Ella Thompson,pupil,Class 3,,,,
+James Armstrong,staff,Headteacher,Mr Armstrong,,,
+Helen Graham,staff,DSL and Class 3 Teacher,Mrs Graham,,,
+Susan Dixon,staff,School Administrator,Mrs Dixon,,,
+Laura Bell,staff,Class 2 Teacher,Miss Bell,,,
+R Tulip,governor,Chair of Governors,Mrs Tulip,,,
+Mark Robinson,parent,Jack Robinson,,Mr,"2 Beck Cottages; High Hesket; Carlisle; CA4 0HT",parent@high-hesket.demo
+Claire Nixon,parent,Harry Nixon,,Mrs,"Fell View; Low Hesket; Carlisle; CA4 0HX",
 """
 
 # (school slug, e-mail, full name, role, roster name or "", can_post)
@@ -97,7 +97,9 @@ def build(stdout=None) -> list[tuple[str, str, str]]:
         school = schools[slug]
         for field, value in details.items():
             setattr(school, field, value)
-        school.letterhead = f"{school.name}\n{school.address}\nTel {school.phone} · {school.email}"
+        # The address begins with the school's name: the letterhead names the school once.
+        address = school.address if school.address.startswith(school.name) else f"{school.name}\n{school.address}"
+        school.letterhead = f"{address}\nTel {school.phone} · {school.email}"
         school.save()
     import_roster(schools["stokes-wood"], STOKES_WOOD_ROSTER, source="demo data")
     import_roster(schools["high-hesket"], HIGH_HESKET_ROSTER, source="demo data")

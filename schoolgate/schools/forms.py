@@ -36,3 +36,12 @@ class AccountForm(forms.Form):
         if person is not None and role == "parent" and person.kind != "parent":
             self.add_error("person", "A parent/carer account must be linked to a parent on the roster.")
         return cleaned
+
+
+class ContactForm(forms.Form):
+    """One roster person's contact details for letters: title, postal address, e-mail."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(max_length=20, required=False, help_text="Mr, Mrs, Ms, Miss, Dr… Letters then begin “Dear Mrs Bennett”.")
+    address = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Postal address")
+    email = forms.EmailField(required=False, label="E-mail address")

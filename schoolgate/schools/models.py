@@ -81,6 +81,10 @@ class Person(models.Model):
     group = models.CharField(max_length=120, blank=True, help_text="Year group or class for pupils, job title for staff.")
     aliases = models.JSONField(default=list, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="people")
+    # Contact details for letters (optional roster columns): "Dear Mrs Bennett", the postal address, e-mail.
+    title = models.CharField(max_length=20, blank=True, help_text="Mr, Mrs, Ms, Miss, Dr… used in letters.")
+    address = models.TextField(blank=True, help_text="Postal address, one line per line.")
+    email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,6 +94,12 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def salutation(self) -> str:
+        """"Dear Mrs Bennett" where the roster knows a title, the full name otherwise."""
+        surname = self.name.split()[-1] if self.name.split() else self.name
+        return f"Dear {self.title} {surname}" if self.title else f"Dear {self.name}"
 
     def as_judge_person(self) -> JudgePerson:
         return JudgePerson(name=self.name, role=self.kind, group=self.group, aliases=tuple(self.aliases))

@@ -1,9 +1,11 @@
-"""Roster import from CSV: header `name,role,group,aliases`.
+"""Roster import from CSV: header `name,role,group,aliases`, then optionally `title`, `address`, `email`.
 
 - role: pupil, staff, governor or parent.
 - group: the year group or class (pupils), the job title (staff, governors); for a parent/carer, the
   name(s) of their own child(ren) at the school, `;`-separated, which links them.
 - aliases: `;`-separated other names the judge should recognise ("Olly", "Mr Hughes").
+- title, address, email (optional columns, in any order after the first four): for letters. The address
+  is one cell, its lines separated by new lines or `;`. A file without a column leaves what is known.
 
 Every row is checked first; if any row is bad, nothing is imported and each problem is reported with
 its line number. Re-importing the same file changes nothing (people are matched on school, role, name).
@@ -15,6 +17,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from schoolgate.audit.models import record
@@ -23,6 +27,9 @@ from .audit_events import AuditEvent
 from .models import Guardianship, Person, School
 
 HEADER = ["name", "role", "group", "aliases"]
+OPTIONAL = ("title", "address", "email")
+MAX_TITLE = 20
+MAX_ADDRESS = 500
 ROLES = {"pupil", "staff", "governor", "parent"}
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -35,6 +42,7 @@ class RosterRow:
     role: str
     group: str
     aliases: list[str]
+    contact: dict[str, str] = field(default_factory=dict)  # only the optional columns the file has
 
 
 @dataclass
@@ -63,6 +71,25 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in (value or "").split(";") if part.strip()]
 
 
+def clean_contact(title: str, address: str, email: str) -> tuple[dict[str, str], list[str]]:
+    """The contact details as stored, and what is wrong with them (shared by the import and the page)."""
+    problems = []
+    title = " ".join((title or "").split())
+    lines = [part.strip() for part in (address or "").replace(";", "\n").splitlines() if part.strip()]
+    address = "\n".join(lines)
+    email = (email or "").strip()
+    if len(title) > MAX_TITLE:
+        problems.append(f"the title is longer than {MAX_TITLE} characters (write Mr, Mrs, Ms, Miss, Dr…)")
+    if len(address) > MAX_ADDRESS:
+        problems.append(f"the address is longer than {MAX_ADDRESS} characters")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(f"'{email[:80]}' is not a valid e-mail address")
+    return {"title": title, "address": address, "email": email}, problems
+
+
 def parse_roster(data: bytes | str) -> list[RosterRow]:
     """Parse and validate the whole file; raise RosterError listing every bad row."""
     if isinstance(data, bytes):
@@ -80,8 +107,13 @@ def parse_roster(data: bytes | str) -> list[RosterRow]:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
         raise RosterError([f"line 1: not a CSV file ({exc})"]) from None
-    if header[:4] != HEADER:
-        raise RosterError([f"line 1: the header must be {','.join(HEADER)} (found {','.join(header) or 'nothing'})"])
+    extra = header[4:]
+    if header[:4] != HEADER or any(h not in OPTIONAL for h in extra) or len(set(extra)) != len(extra):
+        raise RosterError([
+            f"line 1: the header must be {','.join(HEADER)}, optionally followed by {', '.join(OPTIONAL)} "
+            f"(found {','.join(header) or 'nothing'})"
+        ])
+    width = len(header)
     rows: list[RosterRow] = []
     errors: list[str] = []
     seen: dict[tuple[str, str], int] = {}
@@ -93,11 +125,17 @@ def parse_roster(data: bytes | str) -> list[RosterRow]:
             if len(rows) >= MAX_ROWS:
                 errors.append(f"line {line}: more than {MAX_ROWS} rows; split the file")
                 break
-            if len(values) < 2 or len(values) > 4:
-                errors.append(f"line {line}: expected 4 columns (name,role,group,aliases), found {len(values)}")
+            if len(values) < 2 or len(values) > width:
+                errors.append(f"line {line}: expected {width} columns ({','.join(header)}), found {len(values)}")
                 continue
-            values = values + [""] * (4 - len(values))
-            name, role, group, aliases = (v.strip() for v in values)
+            values = values + [""] * (width - len(values))
+            name, role, group, aliases = (v.strip() for v in values[:4])
+            given = dict(zip(extra, values[4:], strict=True))
+            contact, problems = clean_contact(given.get("title", ""), given.get("address", ""), given.get("email", ""))
+            if problems:
+                errors.extend(f"line {line}: {p}" for p in problems)
+                continue
+            contact = {k: v for k, v in contact.items() if k in given}
             role = role.lower()
             if not name:
                 errors.append(f"line {line}: the name is empty")
@@ -113,7 +151,7 @@ def parse_roster(data: bytes | str) -> list[RosterRow]:
                 errors.append(f"line {line}: {name} ({role}) is already on line {seen[key]}")
                 continue
             seen[key] = line
-            rows.append(RosterRow(line, name, role, group, _split(aliases)))
+            rows.append(RosterRow(line, name, role, group, _split(aliases), contact))
     except csv.Error as exc:
         errors.append(f"line {reader.line_num}: {exc}")
     if errors:
@@ -142,11 +180,13 @@ def import_roster(school: School, data: bytes | str, *, actor=None, source: str 
             group = "" if row.role == "parent" else row.group
             person = Person.objects.filter(school=school, kind=row.role, name__iexact=row.name).first()
             if person is None:
-                person = Person.objects.create(school=school, kind=row.role, name=row.name, group=group, aliases=row.aliases)
+                person = Person.objects.create(school=school, kind=row.role, name=row.name, group=group, aliases=row.aliases, **row.contact)
                 result.created += 1
-            elif person.group != group or person.aliases != row.aliases:
+            elif person.group != group or person.aliases != row.aliases or any(getattr(person, k) != v for k, v in row.contact.items()):
                 person.group, person.aliases = group, row.aliases
-                person.save(update_fields=["group", "aliases", "updated_at"])
+                for key, value in row.contact.items():
+                    setattr(person, key, value)
+                person.save(update_fields=["group", "aliases", *row.contact, "updated_at"])
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -172,3 +212,20 @@ def import_roster(school: School, data: bytes | str, *, actor=None, source: str 
             links=result.links,
         )
     return result
+
+
+@transaction.atomic
+def update_contact(person: Person, *, title: str, address: str, email: str, actor=None) -> Person:
+    """Change one person's contact details from the roster page (the import's rules apply)."""
+    contact, problems = clean_contact(title, address, email)
+    if problems:
+        raise RosterError(problems)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = [k for k, v in contact.items() if getattr(person, k) != v]
+    for key in changed:
+        setattr(person, key, contact[key])
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
+        record(AuditEvent.ROSTER_CONTACT, actor=actor, school=person.school, target=person,
+               summary=f"Contact details of {person.name} changed: {', '.join(changed)}", fields=changed)
+    return person

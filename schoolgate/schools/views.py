@@ -13,9 +13,9 @@ from schoolgate.audit.models import AuditEntry
 from .access import school_view
 from .accounts import RoleError, give_role, grantable_roles, remove_role
 from .dashboard import dashboard_panels
-from .forms import AccountForm, RosterUploadForm
+from .forms import AccountForm, ContactForm, RosterUploadForm
 from .models import EVERYONE, LEADERSHIP, MODERATORS, Membership
-from .roster import RosterError, import_roster
+from .roster import RosterError, import_roster, update_contact
 
 
 @login_required
@@ -39,6 +39,8 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def roster(request):
     school = request.school
+    if request.method == "POST" and request.POST.get("action") == "contact":
+        return _roster_contact(request)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -53,6 +55,30 @@ def roster(request):
     people = school.people.prefetch_related("children_links__child").order_by("kind", "name")
     status = 400 if errors or form.errors else 200
     return render(request, "schools/roster.html", {"form": form, "errors": errors, "people": people}, status=status)
+
+
+def _roster_contact(request):
+    """The roster page's "contact details" form for one person (title, postal address, e-mail)."""
+    school = request.school
+    contact = ContactForm(request.POST)
+    person = None
+    if contact.is_valid():
+        person = school.people.filter(pk=contact.cleaned_data["person"]).first()
+        if person is None:
+            contact.add_error(None, "That person is not on this school's roster.")
+        else:
+            data = contact.cleaned_data
+            try:
+                update_contact(person, title=data["title"], address=data["address"], email=data["email"], actor=request.user)
+            except RosterError as exc:
+                for problem in exc.errors:
+                    contact.add_error(None, problem)
+            else:
+                messages.success(request, f"Contact details of {person.name} saved.")
+                return redirect("schools:roster", slug=school.slug)
+    people = school.people.prefetch_related("children_links__child").order_by("kind", "name")
+    return render(request, "schools/roster.html",
+                  {"form": RosterUploadForm(), "errors": [], "people": people, "contact": contact, "contact_person": person}, status=400)
 
 
 @school_view(LEADERSHIP)
