@@ -120,3 +120,44 @@ def current_step(case):
         if row.can_take and not row.conditional:
             return row.step
     return None
+
+
+# How serious each kind of conditional step is, most serious first: police (a crime is suspected), legal
+# advice (defamation), restricting the school forum. A school's own step not listed ranks after these.
+SERIOUSNESS = ("police", "legal_advice", "restrict_forum")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    row: LadderRow
+    reason: str
+
+
+def _matched(step, categories: set[str], assessments: set[str]) -> list[str]:
+    cats = [category_label(c) for c in step.conditions.get("categories", ()) if c in categories]
+    flags = [ASSESSMENTS.get(a, a).lower() for a in step.conditions.get("assessments", ()) if a in assessments]
+    return cats + flags
+
+
+def recommend(rows: list[LadderRow], *, categories: Iterable[str] = (), assessments: Iterable[str] = ()) -> Recommendation | None:
+    """One next step: the first available unconditional step (the policy's order), else the most serious
+    available conditional step, with the reason in plain words. None when nothing can be taken."""
+    for row in rows:
+        if row.can_take and not row.conditional:
+            return Recommendation(row, "This is the next step in the school's procedure; the steps before it are done or skipped.")
+    open_conditional = [r for r in rows if r.can_take and r.conditional]
+    if not open_conditional:
+        return None
+
+    def rank(row):
+        sid = row.step.step_id
+        return (SERIOUSNESS.index(sid) if sid in SERIOUSNESS else len(SERIOUSNESS), row.step.order)
+
+    row = min(open_conditional, key=rank)
+    matched = _matched(row.step, set(categories), set(assessments))
+    because = ("it is open because of: " + ", ".join(matched)) if matched else row.opens_when.rstrip(".").lower()
+    return Recommendation(row, f"The procedure's other steps are done or skipped, and this is the most serious step open: {because}.")
+
+
+def recommend_for(case, rows: list[LadderRow] | None = None) -> Recommendation | None:
+    return recommend(rows if rows is not None else ladder_for(case), categories=case.finding_categories(), assessments=case.assessments)

@@ -31,7 +31,7 @@ from .evidence import EvidenceRejected
 from .evidence_changes import add_evidence_file, add_evidence_text, add_evidence_url
 from .evidence_changes import rejudge as rejudge_item
 from .forms import AssessForm, CloseForm, FileEvidenceForm, LetterForm, NoteForm, OpenCaseForm, StepForm, TextEvidenceForm, UrlEvidenceForm
-from .ladder import current_step, ladder_for
+from .ladder import current_step, ladder_for, recommend_for
 from .models import Case, Deadline, Evidence, Letter
 from .notes import add_note
 from .opening import open_case
@@ -149,9 +149,11 @@ def detail(request, pk):
 
 def _detail_context(request, case, **forms):
     staff = get_user_model().objects.filter(memberships__school=case.school, memberships__role__in=sorted(STAFF_ROLES)).distinct().order_by("first_name")
+    ladder = ladder_for(case)
     return {
         "case": case,
-        "ladder": ladder_for(case),
+        "ladder": ladder,
+        "recommended": recommend_for(case, ladder),
         "evidence": case.evidence.select_related("corrects").all(),
         "letters": case.letters.all(),
         "deadlines": case.deadlines.all(),
