@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schoolgate.audit.models import record
+from schoolgate.judge.names import find_mentions
 from schoolgate.judge.types import CHANNEL_LABELS
 from schoolgate.mail import send_after_commit
 from schoolgate.schools.models import Membership, Person, Role, actor_label
@@ -56,13 +57,59 @@ def route(school, to: str, child: Person | None) -> tuple[list, str]:
     return heads, "Sent to the Headteacher"
 
 
+def staff_named(school, text: str) -> list[Person]:
+    """The members of staff and governors a text names: the judge's name finding over the school's roster
+    (full names, "Mr Hughes", aliases), so a concern about someone is never sent to them."""
+    mentions = find_mentions(text or "", school.roster(), school_name=school.name)
+    names = {m.person.name for m in mentions if m.person is not None and m.role in ("staff", "governor")}
+    return list(school.people.filter(kind__in=(Person.Kind.STAFF, Person.Kind.GOVERNOR), name__in=names)) if names else []
+
+
+def called(person: Person) -> str:
+    """How a parent would name them: "Mr Hughes" where the roster has it, the full name otherwise."""
+    titled = [a for a in person.aliases if a.split()[0].rstrip(".").lower() in ("mr", "mrs", "miss", "ms", "mx", "dr")]
+    return titled[0] if titled else person.name
+
+
+def _names(people: list[Person]) -> str:
+    labels = [called(p) for p in people]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+# When the person a concern is about would read it, it goes to the next person in the policy's line.
+NEXT_IN_LINE = [(Concern.To.HEADTEACHER, "the Headteacher"), (Concern.To.CHAIR, "the Chair of Governors"),
+                (Concern.To.GOVERNING_BODY, "the Governing Body")]
+
+
+def route_around(school, to: str, child: Person | None, named: list[Person]) -> tuple[list, str]:
+    """`route`, except that nobody named in the concern receives it; the note tells the parent why."""
+    recipients, note = route(school, to, child)
+    if not named:
+        return recipients, note
+    members = Membership.objects.filter(school=school, person__in=named).values_list("user_id", flat=True)
+    excluded = {p.user_id for p in named if p.user_id} | set(members)
+    kept = [u for u in recipients if u.pk not in excluded]
+    if len(kept) == len(recipients):
+        return recipients, note
+    who = _names(named)
+    if kept:
+        return kept, f"{note}. Your message names {who}, so it was not sent to them"
+    for channel, label in NEXT_IN_LINE:
+        candidates, _ = route(school, channel, child)
+        candidates = [u for u in candidates if u.pk not in excluded]
+        if candidates:
+            return candidates, f"Your message names {who}, so it was not sent to them: it went to {label}, the next person in the school's policy"
+    raise ChannelError(f"Your message names {who}, and there is nobody else at the school with an account to send it to. "
+                       "Please contact the school office.")
+
+
 @transaction.atomic
-def send_concern(school, *, author, to: str, subject: str, text: str, child: Person | None = None) -> Concern:
+def send_concern(school, *, author, to: str, subject: str, text: str, child: Person | None = None, post=None) -> Concern:
     if to not in dict(channels_for(school)):
         raise ChannelError("The school's policy does not name that person for concerns.")
-    recipients, note = route(school, to, child)
+    recipients, note = route_around(school, to, child, staff_named(school, f"{subject}\n{text}"))
     concern = Concern.objects.create(school=school, author=author, author_label=actor_label(author), to=to, child=child, subject=subject,
-                                     text=text, routing_note=note)
+                                     text=text, routing_note=note[:300], post=post)
     concern.recipients.set({u.pk for u in recipients})
     record(AuditEvent.CONCERN_SEND, actor=author, school=school, target=concern, summary=f"Private concern to {concern.get_to_display()}",
            recipients=[u.get_username() for u in recipients])

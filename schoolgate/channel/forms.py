@@ -86,16 +86,21 @@ class DecisionForm(forms.Form):
 
 
 class ConcernForm(forms.Form):
-    to = forms.ChoiceField(label="Who should read it", widget=forms.RadioSelect)
-    child = forms.ChoiceField(required=False, label="About which child (for the class teacher)")
-    subject = forms.CharField(max_length=200)
-    text = forms.CharField(label="Your message", max_length=MAX_CONCERN, widget=forms.Textarea(attrs={"rows": 6}))
+    to = forms.ChoiceField(label="Who should read your message?", widget=forms.RadioSelect,
+                           error_messages={"required": "Choose who should read your message", "invalid_choice": "Choose one of the people listed"})
+    child = forms.ChoiceField(required=False, label="Which child is it about?",
+                              error_messages={"invalid_choice": "Choose one of your children from the list"})
+    subject = forms.CharField(max_length=200, label="Subject", error_messages={"required": "Enter a subject for your message",
+                                                                            "max_length": "The subject must be 200 characters or fewer"})
+    text = forms.CharField(label="Your message", max_length=MAX_CONCERN, widget=forms.Textarea(attrs={"rows": 6}),
+                           error_messages={"required": "Write your message", "max_length": f"Your message must be {MAX_CONCERN:,} characters or fewer"})
+    post = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, school, children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = channels_for(school)
         self.children = {str(c.pk): c for c in children}
-        self.fields["child"].choices = [("", "—")] + [(str(c.pk), f"{c.name} ({c.group})") for c in children]
+        self.fields["child"].choices = [("", "Choose a child")] + [(str(c.pk), f"{c.name} ({c.group})") for c in children]
         if Concern.To.CLASS_TEACHER not in dict(self.fields["to"].choices) or not children:
             del self.fields["child"]
 
@@ -103,11 +108,11 @@ class ConcernForm(forms.Form):
         data = super().clean()
         if data.get("to") == Concern.To.CLASS_TEACHER and not data.get("child"):
             if not self.children:
-                self.add_error("to", "The class teacher is chosen through your child; choose the Headteacher instead.")
+                self.add_error("to", "The class teacher is found through your child: choose the Headteacher instead")
             elif len(self.children) == 1:
                 data["child"] = next(iter(self.children))
             else:
-                self.add_error("child", "Choose which child, so it reaches the right class teacher.")
+                self.add_error("child", "Choose which child it is about, so it reaches the right class teacher")
         data["child"] = self.children.get(data.get("child") or "")
         return data
 

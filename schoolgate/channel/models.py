@@ -173,6 +173,33 @@ class ReviewItem(models.Model):
         return self.status == self.Status.PENDING
 
     @property
+    def risk_label(self) -> tuple[str, str]:
+        """(words, css) for the card: a risk band in plain words, never a raw score."""
+        if self.risk >= 2:
+            return "High risk", "high"
+        return ("Needs a look", "look") if self.risk == 1 else ("Looks fine", "fine")
+
+    @property
+    def high_risk(self) -> bool:
+        return self.risk >= 2
+
+    @property
+    def plain_findings(self) -> list[dict]:
+        """One line per kind of finding (category and clause), breaches first: what a moderator reads."""
+        out, seen = [], set()
+        for f in sorted(self.findings, key=lambda f: not (f.get("breach") and f.get("clause"))):
+            key = (f.get("category"), f.get("clause"))
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+        return out
+
+    @property
+    def first_clause(self) -> str:
+        """The clause the judge cited first: the Reject form's suggestion."""
+        return next((f["clause"] for f in self.plain_findings if f.get("clause")), "")
+
+    @property
     def actions(self) -> tuple[str, ...]:
         return self.ACTIONS.get(self.kind, ())
 
@@ -216,6 +243,8 @@ class Concern(models.Model):
     author_label = models.CharField(max_length=200)
     to = models.CharField(max_length=40, choices=To.choices)
     child = models.ForeignKey("schools.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The post the parent was reading when they chose to write privately instead of commenting.
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="concerns")
     subject = models.CharField(max_length=200)
     text = models.TextField()
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="channel_concerns_received")

@@ -108,6 +108,12 @@ def decide(school, item_id: int, *, actor, version: int, decision: Decision, req
     return item
 
 
+def first_words(text: str, n: int = 8) -> str:
+    """The opening words of what someone wrote, so a notice says which comment it is about."""
+    words = (text or "").split()
+    return " ".join(words[:n]) + ("…" if len(words) > n else "")
+
+
 def _notify_decision(item: ReviewItem, target, clause_text: str, request) -> Notification:
     school = item.school
     what = "post" if item.kind == ReviewItem.Kind.POST else "comment"
@@ -120,7 +126,7 @@ def _notify_decision(item: ReviewItem, target, clause_text: str, request) -> Not
         text = f"The school published your {what} with changes. It now reads: \"{item.edited_text}\". Your original wording is kept on record."
     elif item.status == ReviewItem.Status.REJECTED:
         title = f"Your {what} was not published"
-        text = f"The school did not publish your {what}."
+        text = f"The school did not publish your {what} “{first_words(item.text)}”."
         if item.reason_text:
             text += f" Reason: {item.reason_text}"
         if what == "comment":
@@ -129,7 +135,7 @@ def _notify_decision(item: ReviewItem, target, clause_text: str, request) -> Not
                 f"so it can be dealt with fairly. You can send a private message to the school. "
                 f"You are welcome to write a new comment that keeps to the policy."
             )
-            url = reverse("channel:concern_new", args=[school.slug])
+            url = reverse("channel:concern_new", args=[school.slug]) + f"?post={post.pk}"
         else:
             instead = "You can write a new post that keeps to the policy, or talk to the Headteacher."
     else:
@@ -144,7 +150,7 @@ def _notify_decision(item: ReviewItem, target, clause_text: str, request) -> Not
     )
     body = [f"Dear {item.author_label},", "", text]
     if item.reason_clause:
-        body += ["", f"The school's policy ({item.reason_clause}): \"{clause_text}\""]
+        body += ["", f"The school's policy says: \"{clause_text}\""]
     if instead:
         body += ["", "What you can do instead: " + instead]
     body += ["", request.build_absolute_uri(url) if request is not None else url, "", school.name]

@@ -28,4 +28,5 @@ urlpatterns = [
     path("<slug:slug>/concerns/", views.concerns, name="concerns"),
     path("<slug:slug>/concerns/new/", views.concern_new, name="concern_new"),
     path("<slug:slug>/concerns/<int:pk>/", views.concern, name="concern"),
+    path("<slug:slug>/online-safety/", views.online_safety, name="online_safety"),
 ]

@@ -20,7 +20,7 @@ from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import EVERYONE, MODERATORS, STAFF_ROLES, Membership, Role
 
 from . import photo_checks, review
-from .concerns import channels_for, channels_sentence, respond_concern, send_concern
+from .concerns import called, channels_for, channels_sentence, respond_concern, send_concern, staff_named
 from .errors import ChannelError
 from .forms import CheckForm, CommentForm, ConcernForm, DecisionForm, PhotoCheckForm, PosterForm, PostForm, ResponseForm, RestrictionForm, roster_pupils
 from .models import Comment, Concern, Notification, PhotoCheck, Post, Restriction, ReviewItem, marks, visible_posts
@@ -350,12 +350,28 @@ def check(request):
         return render(request, "channel/_check.html", {"error": "This is too long: comments can be up to 2,000 characters."}, status=400)
     text = form.cleaned_data["text"].strip()
     verdict = run_judge(request.school, text, author=request.user) if text else None
-    summary, seen = [], set()
-    for f in (verdict or {}).get("findings", []):
-        if (f["category"], f.get("clause")) not in seen:
-            seen.add((f["category"], f.get("clause")))
-            summary.append(f)
-    return render(request, "channel/_check.html", {"verdict": verdict, "summary": summary, "marks": marks((verdict or {}).get("findings")), "text": text, **_policy_context(request.school)})
+    summary = _one_per_kind((verdict or {}).get("findings", []))
+    return render(request, "channel/_check.html", {"verdict": verdict, "summary": summary, "lead": _lead(summary), "marks": marks((verdict or {}).get("findings")),
+                                                   "text": text, **_policy_context(request.school)})
+
+
+def _one_per_kind(findings) -> list[dict]:
+    """One finding per (category, clause), breaches first: what a person reads, not every matched word."""
+    out, seen = [], set()
+    for f in sorted(findings, key=lambda f: not (f.get("breach") and f.get("clause"))):
+        if (f.get("category"), f.get("clause")) not in seen:
+            seen.add((f.get("category"), f.get("clause")))
+            out.append(f)
+    return out
+
+
+def _lead(summary) -> str:
+    """The live check in one sentence: what the comment reads as (the first two kinds at most)."""
+    labels = list(dict.fromkeys(f.get("label") or f.get("category", "").replace("_", " ") for f in summary))[:2]
+    if not labels:
+        return ""
+    breach = any(f.get("breach") and f.get("clause") for f in summary)
+    return f"{'This may break' if breach else 'Please think again: this may not fit'} the school's policy: it reads as {' and '.join(labels)}."
 
 
 def _rephrase(request, pk, model, template_kind):
@@ -461,40 +477,69 @@ def item(request, pk):
                                                   "form": DecisionForm(initial={"version": entry.version, "edited_text": entry.text}, clauses=_clauses(school))})
 
 
+def _next_pending(school, entry):
+    """The item a moderator meets next in the queue (highest risk first), after `entry` is decided."""
+    pending = ReviewItem.objects.filter(school=school, status=ReviewItem.Status.PENDING).exclude(pk=entry.pk)
+    later = pending.filter(Q(risk__lt=entry.risk) | Q(risk=entry.risk, created_at__lte=entry.created_at)).order_by("-risk", "-created_at").first()
+    return later or pending.order_by("-risk", "-created_at").first()
+
+
 @school_view(MODERATORS)
 @require_POST
 def decide(request, pk):
+    """One decision. With htmx the card is replaced in place (the script moves focus to the next card);
+    without it, the queue reloads at the next item's anchor. Approving a high-risk item asks first."""
     school = request.school
     entry = get_object_or_404(ReviewItem, pk=pk, school=school)
     form = DecisionForm(request.POST, clauses=_clauses(school))
     back = request.POST.get("next") or reverse("channel:queue", args=[school.slug])
-    if not back.startswith(f"/{school.slug}/"):
+    if not back.startswith(f"/{school.slug}/") or "#" in back:
         back = reverse("channel:queue", args=[school.slug])
+    in_place = request.headers.get("HX-Request") == "true"
     if not form.is_valid():
         messages.error(request, "Nothing was decided: " + " ".join(e for errs in form.errors.values() for e in errs))
-        return _item_page(request, entry, form, status=400)
+        return _card(request, entry, status=400, error=form) if in_place else _item_page(request, entry, form, status=400)
     data = form.cleaned_data
+    if data["action"] == "approve" and entry.high_risk and entry.is_pending and data["version"] == entry.version and request.POST.get("confirmed") != "1":
+        if in_place:
+            return _card(request, entry, confirm_approve=True, next_url=back)
+        return _item_page(request, entry, form, status=200, confirm_approve=True, next_url=back)
     decision = review.Decision(action=data["action"], reason_clause=data.get("reason_clause") or "", reason_text=data.get("reason_text") or "", edited_text=data.get("edited_text") or "")
     try:
         done = review.decide(school, entry.pk, actor=request.user, version=data["version"], decision=decision, request=request)
     except review.AlreadyDecided as exc:
         messages.warning(request, str(exc))
         entry.refresh_from_db()
-        return _item_page(request, entry, form, status=409)
+        return _card(request, entry, status=409) if in_place else _item_page(request, entry, form, status=409)
     except ChannelError as exc:
         messages.error(request, str(exc))
-        return _item_page(request, entry, form, status=400)
+        return _card(request, entry, status=400) if in_place else _item_page(request, entry, form, status=400)
     messages.success(request, f"{done.get_status_display()}: {done.get_kind_display().lower()} by {done.author_label}. The author has been told.")
     if done.status == ReviewItem.Status.REJECTED and done.author_id and suggests_case(school, done.author):
         n = recent_rejections(school, done.author)
         messages.warning(request, f"{done.author_label} has had {n} comments rejected in 30 days. The school's setting suggests opening a case.")
-    return redirect(back)
+    if in_place:
+        return _card(request, done)
+    nxt = _next_pending(school, done)
+    return redirect(back + (f"#item-{nxt.pk}" if nxt else ""))
 
 
-def _item_page(request, entry, form, status):
+def _card(request, entry, status=200, **extra):
+    """The one card, for htmx to swap in place; the page's messages are shown on the card itself. Always a
+    200: htmx swaps only successful answers, and a refusal must replace the card too."""
+    status = 200
+    entry.refresh_from_db()
+    _with_history(request, [entry])
+    notes = [str(m) for m in messages.get_messages(request)]
+    return render(request, "channel/_card.html", {"item": entry, "clauses": _clauses(request.school), "notes": notes,
+                                                  "next_url": extra.pop("next_url", reverse("channel:queue", args=[request.school.slug])),
+                                                  **{k: v for k, v in extra.items() if k != "error"}}, status=status)
+
+
+def _item_page(request, entry, form, status, **extra):
     _with_history(request, [entry])
     earlier = ReviewItem.objects.filter(school=request.school, author_id=entry.author_id).exclude(pk=entry.pk).order_by("-created_at")[:10] if entry.author_id else []
-    return render(request, "channel/item.html", {"item": entry, "earlier": earlier, "clauses": _clauses(request.school), "form": form}, status=status)
+    return render(request, "channel/item.html", {"item": entry, "earlier": earlier, "clauses": _clauses(request.school), "form": form, **extra}, status=status)
 
 
 # ---------------------------------------------------------------- private concerns
@@ -511,27 +556,37 @@ def concerns(request):
     return render(request, "channel/concerns.html", {"concerns": _concerns_for(request).prefetch_related("recipients")[:200]})
 
 
+def _post_for_concern(request, value):
+    """The post a private message came from, if the parent may see it; anything else is quietly dropped."""
+    pk = id_from(str(value or ""))
+    return _posts_for(request).filter(pk=pk).first() if pk else None
+
+
 @school_view(EVERYONE)
 @require_http_methods(["GET", "POST"])
 def concern_new(request):
     school = request.school
-    # The "send it privately instead" button on the comment form carries the draft over, unsaved.
+    # "Message the school privately" on the comment form carries the draft (and the post) over, unsaved.
     carried = request.method == "POST" and request.POST.get("carry") == "1"
-    initial = {"text": request.POST.get("text", "")} if carried else {}
+    initial = {"text": request.POST.get("text", ""), "post": request.POST.get("post", "")} if carried else {}
     if request.GET.get("to"):
         initial["to"] = request.GET["to"]
     form = ConcernForm(None if carried or request.method == "GET" else request.POST, school=school, children=_children(request), initial=initial)
+    source = request.POST.get("post") or request.GET.get("post")
+    post = _post_for_concern(request, source) if source else None
     if request.method == "POST" and not carried and form.is_valid():
         data = form.cleaned_data
         try:
-            concern = send_concern(school, author=request.user, to=data["to"], subject=data["subject"], text=data["text"], child=data.get("child"))
+            concern = send_concern(school, author=request.user, to=data["to"], subject=data["subject"], text=data["text"], child=data.get("child"),
+                                   post=post)
         except ChannelError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Your message was sent privately. {concern.routing_note}.")
             return redirect("channel:concern", slug=school.slug, pk=concern.pk)
+    draft = request.POST.get("text", "") if request.method == "POST" else ""
+    named = [called(p) for p in staff_named(school, f"{request.POST.get('subject', '')}\n{draft}")] if draft else []
     status = 400 if request.method == "POST" and not carried else 200
-    return render(request, "channel/concern_new.html", {"form": form, **_policy_context(school)}, status=status)
+    return render(request, "channel/concern_new.html", {"form": form, "post": post, "named": named, **_policy_context(school)}, status=status)
 
 
 @school_view(EVERYONE)
@@ -555,6 +610,19 @@ def concern(request, pk):
                 messages.success(request, "Your reply was sent to the parent/carer.")
             return redirect("channel:concern", slug=request.school.slug, pk=entry.pk)
     return render(request, "channel/concern.html", {"concern": entry, "is_recipient": is_recipient, "form": form}, status=400 if request.method == "POST" else 200)
+
+
+# ---------------------------------------------------------------- keeping your child safe online
+
+
+@school_view(EVERYONE)
+@require_GET
+def online_safety(request):
+    """The policy's Responsibility section in plain words, with the school's Online Safety Policy when it has a link."""
+    policy = policy_data(request.school)
+    url = getattr(request.school, "online_safety_url", "") or policy.get("online_safety_url", "")
+    return render(request, "channel/online_safety.html", {"online_safety_url": url, "related": policy.get("related_policies", []),
+                                                          "responsibility": policy.get("responsibility", [])})
 
 
 # ---------------------------------------------------------------- restrictions and poster permission

@@ -67,7 +67,7 @@ def test_live_check_explains_the_finding_with_the_clause_questions_and_channel(p
     body = response.content.decode()
     assert response.status_code == 200
     assert "This reads as" in body and "<mark" in body and "Hughes</mark>" in body and "useless</mark>" in body
-    assert "sw-" in body  # the school's clause id
+    assert "sw-" not in body and "policy says: <q>" in body  # the clause in plain words, never its id
     assert "Is the social networking site the appropriate channel" in body  # first of the four questions
     assert body.count("<li>") >= 4
     assert "the class teacher, the Headteacher or the Chair of Governors" in body
@@ -146,7 +146,7 @@ def test_rephrase_round_trip(post, login, client_for):
 
 def test_comment_form_runs_the_judge_as_the_parent_types(post, login):
     body = login("parent@stokes-wood.demo").get(f"/stokes-wood/channel/posts/{post.pk}/").content.decode()
-    assert 'hx-trigger="keyup changed delay:500ms"' in body and 'hx-post="/stokes-wood/channel/check/"' in body
+    assert 'hx-trigger="input changed delay:400ms' in body and 'hx-post="/stokes-wood/channel/check/"' in body
 
 
 def test_everything_is_in_the_audit_chain(post, login, client_for):
