@@ -62,6 +62,10 @@ def upload(request):
             enqueue_scan(scan)
             messages.success(request, f"Permission recorded and file uploaded. The original will be deleted on {scan.purge_due:%-d %B %Y}.")
             return redirect("chats:detail", school.slug, scan.pk)
+        chosen = request.FILES.get("file")
+        if chosen is not None and "file" not in form.errors:
+            # A browser never refills a file input: say so at the field rather than drop the file silently.
+            form.add_error("file", f"Your file “{chosen.name}” was not kept because of the other problems on this page: choose it again.")
         return render(request, "chats/upload.html", _upload_context(form, school), status=400)
     return render(request, "chats/upload.html", _upload_context(form, school))
 
