@@ -34,6 +34,7 @@ def test_case_from_queue_to_warning_letter(live_server, log_in, page, output_dir
     page.goto(f"{live_server.url}/stokes-wood/queue/")
     item = page.locator("article.review-item", has_text="stole the Year 4 trip money")
     item.locator("button[value=reject]").click()
+    page.locator("article.review-item", has_text="Rejected: comment by Kelly Bennett").wait_for()  # decided in place (htmx)
     page.goto(f"{live_server.url}/stokes-wood/queue/?state=decided")
     page.locator("article.review-item", has_text="stole the Year 4 trip money").get_by_role("button", name="Open a case").click()
 
