@@ -2,6 +2,10 @@
 
 Text is judged through the one door (`policies.judging.judge_record`) when it is added. The bytes are
 checked and stored by `evidence`; each item is hashed and its addition audited.
+
+Judge first, then write: the judge runs before the case's lock and the write transaction are taken, so a
+slow judgement never holds the database's write lock (SQLite has one) while other people wait. Whether
+the case is still open is checked under the lock, when the item is written.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from . import evidence as ev
 from .audit_events import AuditEvent
 from .errors import CaseError
 from .locking import lock_case, lock_open_case
-from .models import MAX_TEXT, Evidence
+from .models import MAX_TEXT, Case, Evidence
 
 
 def run_judge(school, text: str) -> tuple[dict, str]:
@@ -43,16 +47,28 @@ def _check_corrects(case, corrects):
         raise CaseError("An item can only correct an item of the same case.")
 
 
-def record_text_evidence(case, *, text, label, added_by, source="", corrects=None) -> Evidence:
-    """Judge and keep pasted text. The caller holds the case's lock (`open_case` while opening it,
-    `add_evidence_text` otherwise)."""
+def _checked_text(text: str) -> str:
     text = text.strip()
     if not text:
         raise CaseError("The evidence text is empty.")
     if len(text) > MAX_TEXT:
         raise CaseError(f"Evidence text is limited to {MAX_TEXT:,} characters; add it as a file instead.")
+    return text
+
+
+def _refuse_if_closed(case) -> None:
+    """Before the judge's work: a closed case is refused at once (and again under the lock, where it counts)."""
+    if not Case.objects.get(pk=case.pk).is_open:
+        raise CaseError("This case is closed; nothing more can be added to it.")
+
+
+def record_text_evidence(case, *, text, label, added_by, source="", corrects=None, judged: tuple[dict, str] | None = None) -> Evidence:
+    """Keep pasted text with its verdict. The caller holds the case's lock (`open_case` while opening it,
+    `add_evidence_text` otherwise) and passes `judged` (`run_judge`'s answer, got before the lock); without
+    it the text is judged here, inside the caller's transaction."""
+    text = _checked_text(text)
     data = text.encode()
-    verdict, note = run_judge(case.school, text)
+    verdict, note = judged if judged is not None else run_judge(case.school, text)
     item = Evidence.objects.create(
         case=case, kind=Evidence.Kind.TEXT, label=label[:200], text=text, content_type="text/plain; charset=utf-8",
         size=len(data), sha256=ev.sha256(data), source=source[:200], corrects=corrects,
@@ -63,24 +79,27 @@ def record_text_evidence(case, *, text, label, added_by, source="", corrects=Non
 
 
 def add_evidence_text(case, *, text, label, added_by, source="", corrects=None) -> Evidence:
+    text = _checked_text(text)
+    _refuse_if_closed(case)
+    judged = run_judge(case.school, text)
     with transaction.atomic():
         case = lock_open_case(case)
         _check_corrects(case, corrects)
-        return record_text_evidence(case, text=text, label=label, added_by=added_by, source=source, corrects=corrects)
+        return record_text_evidence(case, text=text, label=label, added_by=added_by, source=source, corrects=corrects, judged=judged)
 
 
 def add_evidence_url(case, *, url, seen_on: dt.date, label, added_by, note_text: str = "", corrects=None) -> Evidence:
     if seen_on > timezone.localdate():
         raise CaseError("The date the page was seen cannot be in the future.")
+    note_text = note_text.strip()
+    _refuse_if_closed(case)
+    verdict, jnote = run_judge(case.school, note_text) if note_text else (None, "")
     with transaction.atomic():
         case = lock_open_case(case)
         _check_corrects(case, corrects)
         data = url.encode()
-        verdict, jnote = (None, "")
-        if note_text.strip():
-            verdict, jnote = run_judge(case.school, note_text.strip())
         item = Evidence.objects.create(
-            case=case, kind=Evidence.Kind.URL, label=label[:200], url=url, seen_on=seen_on, text=note_text.strip()[:MAX_TEXT],
+            case=case, kind=Evidence.Kind.URL, label=label[:200], url=url, seen_on=seen_on, text=note_text[:MAX_TEXT],
             content_type="text/uri-list", size=len(data), sha256=ev.sha256(data), corrects=corrects,
             added_by=added_by, added_by_label=actor_label(added_by, nobody="system"), verdict=verdict, judge_note=jnote,
         )
@@ -94,15 +113,13 @@ def add_evidence_file(case, *, upload, label, added_by, corrects=None) -> Eviden
     content_type, ext = ev.detect_type(data)
     digest = ev.sha256(data)
     original = (getattr(upload, "name", "") or "").replace("/", "_").replace("\\", "_")[:200]
+    text = data.decode("utf-8")[:MAX_TEXT] if content_type == "text/plain" else ""
+    _refuse_if_closed(case)
+    verdict, jnote = run_judge(case.school, text) if text else (None, "")
     with transaction.atomic():
         case = lock_open_case(case)
         _check_corrects(case, corrects)
         path = ev.store(case, data, digest, ext)
-        verdict, jnote = (None, "")
-        text = ""
-        if content_type == "text/plain":
-            text = data.decode("utf-8")[:MAX_TEXT]
-            verdict, jnote = run_judge(case.school, text)
         item = Evidence.objects.create(
             case=case, kind=Evidence.Kind.FILE, label=label[:200], file=path, original_name=original, text=text,
             content_type=content_type, size=len(data), sha256=digest, corrects=corrects,
@@ -114,12 +131,15 @@ def add_evidence_file(case, *, upload, label, added_by, corrects=None) -> Eviden
 
 def rejudge(item: Evidence, *, actor) -> Evidence:
     """Run the judge on text evidence it could not check before; a verdict, once there, stays."""
+    fresh = Evidence.objects.get(pk=item.pk)
+    if fresh.is_judged or not fresh.text:
+        raise CaseError("This item already has the judge's verdict.")
+    verdict, note = run_judge(fresh.case.school, fresh.text)
     with transaction.atomic():
         case = lock_case(item.case)
         item = Evidence.objects.select_for_update().get(pk=item.pk)
-        if item.is_judged or not item.text:
+        if item.is_judged or not item.text:  # judged by someone else while this judgement ran
             raise CaseError("This item already has the judge's verdict.")
-        verdict, note = run_judge(case.school, item.text)
         item.verdict, item.judge_note = verdict, note
         item.save(update_fields=["verdict", "judge_note"])
         record(AuditEvent.EVIDENCE_JUDGED, actor=actor, school=case.school, target=item, summary=f"{case.reference}: judged {item.number}")

@@ -1,6 +1,13 @@
 """Submitting to the school channel: a staff post, a parent's comment, and the author's new wording
 after "please rephrase". Each text is judged (through `policies.judging`, the one door to the judge)
-and, unless an administrator's clean post is published at once, put in the review queue."""
+and, unless an administrator's clean post is published at once, put in the review queue.
+
+Judge first, then write: the judge (tens of milliseconds, seconds on a cold start) runs before the write
+transaction opens, never inside it. On SQLite a write transaction holds the database's one write lock
+from its first statement, so a judge inside it made every other writer (comments, log-ins, the worker)
+wait for it. The checks that refuse a submission run twice: before the judge, so a refused person is
+told at once, and again inside the transaction, where they count (a restriction made, or a rephrased
+comment sent from another tab, while the judge ran)."""
 
 from __future__ import annotations
 
@@ -40,20 +47,30 @@ def _categories(verdict: dict) -> list[str]:
     return [f["category"] for f in verdict.get("findings", [])]
 
 
-@transaction.atomic
 def submit_post(school, *, author, text: str, audience: str, group: str = "", image: tuple[bytes, str] | None = None, image_alt: str = "",
                 verdict: dict | None = None) -> Post:
     """A staff post: judged, images already cleaned; an administrator's clean post is published at once.
 
     A post with a photo waits for its photo check first (`photo_checks`): nothing with a photo is published
     or queued until staff have said who is in it and the unconsented faces are blurred (`confirm_photo_check`)."""
+    _refuse_unless_poster(school, author)
+    verdict = verdict if verdict is not None else run_judge(school, text, author=author, staff=True)
+    return _save_post(school, author=author, text=text, audience=audience, group=group, image=image, image_alt=image_alt, verdict=verdict)
+
+
+def _refuse_unless_poster(school, author) -> None:
     if not can_post(school, author):
         raise ChannelError("You do not have permission to post on the school channel. The Headteacher or the office can grant it.")
-    verdict = verdict if verdict is not None else run_judge(school, text, author=author, staff=True)
+
+
+@transaction.atomic
+def _save_post(school, *, author, text, audience, group, image, image_alt, verdict) -> Post:
+    _refuse_unless_poster(school, author)  # the permission may have been withdrawn while the judge ran
     post = Post(school=school, author=author, author_label=actor_label(author), audience=audience, group=group if audience != "school" else "",
                 text=text, original_text=text, image_alt=image_alt, verdict=verdict)
     if image is not None:
         data, ext = image
+        # The face detection in `start` still runs inside this transaction (a photo post is rare and staff-only).
         photo_checks.start(post, data, ext, actor=author)
         record(AuditEvent.POST_SUBMIT, actor=author, school=school, target=post,
                summary=f"Post submitted; waiting for its photo check ({post.audience_label})",
@@ -93,14 +110,25 @@ def confirm_photo_check(post: Post, *, answers, actor, expect_blurred=None) -> P
     return _proceed(post, post.verdict)
 
 
-@transaction.atomic
 def submit_comment(post: Post, *, author, text: str, verdict: dict | None = None) -> Comment:
     """A parent's comment: never public until a moderator approves it; the judge's finding goes with it."""
-    school = post.school
+    _restriction_allowing_comments(post.school, author)
+    verdict = verdict if verdict is not None else run_judge(post.school, text, author=author)
+    return _save_comment(post, author=author, text=text, verdict=verdict)
+
+
+def _restriction_allowing_comments(school, author) -> Restriction | None:
+    """The author's restriction in force, if it still lets them comment; ChannelError if it does not."""
     restriction = active_restriction(school, author)
     if restriction is not None and restriction.kind == Restriction.Kind.NO_COMMENT:
         raise ChannelError(f"You cannot comment on the school channel until {restriction.ends_on:%-d %B %Y}. Reason: {restriction.reason}")
-    verdict = verdict if verdict is not None else run_judge(school, text, author=author)
+    return restriction
+
+
+@transaction.atomic
+def _save_comment(post: Post, *, author, text: str, verdict: dict) -> Comment:
+    school = post.school
+    restriction = _restriction_allowing_comments(school, author)  # a restriction made while the judge ran counts
     comment = Comment.objects.create(post=post, school=school, author=author, author_label=actor_label(author), text=text, original_text=text,
                                      verdict=verdict)
     enqueue(school, kind=ReviewItem.Kind.COMMENT, author=author, text=text, verdict=verdict, comment=comment)
@@ -110,21 +138,31 @@ def submit_comment(post: Post, *, author, text: str, verdict: dict | None = None
     return comment
 
 
-@transaction.atomic
 def resubmit(target, *, author, text: str, verdict: dict | None = None):
     """The author's new wording after "please rephrase": a new review item; the earlier ones stay on record."""
     model = type(target)
-    target = model.objects.select_for_update().get(pk=target.pk)
+    _refuse_unless_rephrasable(model.objects.get(pk=target.pk), author)
+    verdict = verdict if verdict is not None else run_judge(target.school, text, author=author, staff=isinstance(target, Post))
+    return _save_resubmission(target, author=author, text=text, verdict=verdict)
+
+
+def _refuse_unless_rephrasable(target, author) -> None:
     if target.author_id != author.pk:
         raise ChannelError("Only the author can rephrase this.")
-    if target.status != model.Status.REPHRASE:
+    if target.status != type(target).Status.REPHRASE:
         raise ChannelError("This is not waiting to be rephrased.")
-    school = target.school
     if isinstance(target, Comment):
-        restriction = active_restriction(school, author)
+        restriction = active_restriction(target.school, author)
         if restriction is not None and restriction.kind == Restriction.Kind.NO_COMMENT:
             raise ChannelError(f"You cannot comment on the school channel until {restriction.ends_on:%-d %B %Y}.")
-    verdict = verdict if verdict is not None else run_judge(school, text, author=author, staff=isinstance(target, Post))
+
+
+@transaction.atomic
+def _save_resubmission(target, *, author, text: str, verdict: dict):
+    model = type(target)
+    target = model.objects.select_for_update().get(pk=target.pk)
+    _refuse_unless_rephrasable(target, author)  # under the row lock: another tab may have resubmitted meanwhile
+    school = target.school
     target.text, target.verdict, target.status = text, verdict, model.Status.PENDING
     target.save(update_fields=["text", "verdict", "status"])
     kind = ReviewItem.Kind.COMMENT if isinstance(target, Comment) else ReviewItem.Kind.POST

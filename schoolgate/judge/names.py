@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import weakref
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -131,7 +132,7 @@ class NameIndex:
     """Lookup tables for one roster; built once per roster and cached."""
 
     def __init__(self, roster: Roster):
-        self.roster = roster
+        # No reference to the roster itself: the cache below keeps an index only while its roster lives.
         self.table: dict[tuple[str, ...], list[_Entry]] = {}
         self.max_len = 1
         for p in roster.people:
@@ -167,21 +168,32 @@ class NameIndex:
         self.max_len = max(self.max_len, len(key))
 
 
-_cache_lock = threading.Lock()
-_cache: dict[int, tuple[Roster, NameIndex]] = {}
+# id(roster) -> (a weak reference to it, its index). An index lives exactly as long as its roster: the
+# caller decides how many rosters to keep (`policies.judging` keeps one per recently active school), and a
+# roster made for one chat scan or one CLI run takes its index with it when it goes. (A fixed cap here made
+# a process serving more schools than the cap rebuild every school's index again and again.)
+_cache_lock = threading.RLock()  # re-entrant: a roster's finalizer may run inside the lock (GC)
+_cache: dict[int, tuple[weakref.ref, NameIndex]] = {}
 
 
 def index_for(roster: Roster) -> NameIndex:
     key = id(roster)
     hit = _cache.get(key)
-    if hit is not None and hit[0] is roster:
+    if hit is not None and hit[0]() is roster:
         return hit[1]
     idx = NameIndex(roster)
+    ref = weakref.ref(roster)
     with _cache_lock:
-        if len(_cache) > 16:
-            _cache.clear()
-        _cache[key] = (roster, idx)
+        _cache[key] = (ref, idx)
+    weakref.finalize(roster, _forget, key, ref)
     return idx
+
+
+def _forget(key: int, ref: weakref.ref) -> None:
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] is ref:
+            del _cache[key]
 
 
 _KIND_CONFIDENCE = {"full": 0.95, "title": 0.95, "alias": 0.9, "first": 0.88, "surname": 0.75}

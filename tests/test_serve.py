@@ -1,0 +1,96 @@
+"""Issue 14, part 1: `schoolgate serve`, the production web server (gunicorn), started as a school would.
+
+A fresh data directory, `schoolgate setup`, then `schoolgate serve` on a free port in a subprocess: the
+log-in page and a static file answer 200, the access log is on stdout, and Ctrl-C (SIGINT) stops the
+server and its worker processes cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from schoolgate.schools.management.commands.serve import default_workers, gunicorn_options
+
+
+def _env(tmp_path) -> dict:
+    env = {**os.environ, "SCHOOLGATE_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": "", "DJANGO_SETTINGS_MODULE": "schoolgate.settings"}
+    for name in ("SECRET_KEY", "AUDIT_KEY", "DEBUG", "ALLOWED_HOSTS"):
+        env.pop(name, None)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_the_server_serves_the_log_in_page_and_static_files_and_stops_on_ctrl_c(tmp_path):
+    env = _env(tmp_path)
+    subprocess.run([sys.executable, "-m", "schoolgate", "setup"], env=env, check=True, capture_output=True, timeout=300)
+    port = _free_port()
+    out, err = open(tmp_path / "stdout", "w+"), open(tmp_path / "stderr", "w+")
+    server = subprocess.Popen([sys.executable, "-m", "schoolgate", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+                              env=env, stdout=out, stderr=err)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, body = _get(f"{base}/accounts/login/")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, (tmp_path / "stderr").read_text()[-3000:]
+                assert time.monotonic() < deadline, "the server did not answer within 90 s"
+                time.sleep(0.3)
+        assert status == 200 and b'name="password"' in body
+        status, css = _get(f"{base}/static/schoolgate/schoolgate.css")
+        assert status == 200 and css
+        server.send_signal(signal.SIGINT)  # Ctrl-C
+        assert server.wait(timeout=30) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    logs = (tmp_path / "stdout").read_text() + (tmp_path / "stderr").read_text()
+    assert "gthread" in logs and "Booting worker" in logs
+    assert '"GET /accounts/login/ HTTP/1.1" 200' in (tmp_path / "stdout").read_text()  # the access log, on stdout
+    with pytest.raises(OSError):  # nothing listens any more: the workers went with the master
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_the_server_refuses_to_start_on_a_database_that_is_not_set_up(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "schoolgate", "serve", "--bind", f"127.0.0.1:{_free_port()}"],
+                          env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "schoolgate setup" in done.stderr
+
+
+@pytest.mark.parametrize("cpus, workers", [(1, 2), (2, 2), (4, 4), (16, 8)])
+def test_one_worker_process_per_core_two_to_eight(cpus, workers):
+    assert default_workers(cpus) == workers
+
+
+def test_gunicorn_accepts_the_options():
+    from gunicorn.config import Config
+
+    config = Config()
+    for key, value in gunicorn_options(bind="127.0.0.1:8000", workers=2).items():
+        config.set(key, value)
+    assert config.worker_class_str == "gthread" and config.threads == 4 and config.accesslog == "-"
