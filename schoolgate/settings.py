@@ -7,7 +7,9 @@
   (by `schoolgate.datadir.prepare()`, which the entry points call: importing the settings writes nothing).
 - DEBUG: off unless set to 1/true.
 - ALLOWED_HOSTS: comma-separated; defaults to the loopback names.
-- EMAIL_BACKEND / EMAIL_HOST / DEFAULT_FROM_EMAIL: console e-mail by default (nothing leaves the server).
+- EMAIL_BACKEND / EMAIL_HOST / DEFAULT_FROM_EMAIL: console e-mail by default (nothing leaves the server);
+  EMAIL_HOST alone turns SMTP on, with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL.
+- SCHOOLGATE_HTTPS: 1 when served behind HTTPS (HSTS, Secure cookies, redirect to https, X-Forwarded-Proto).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "schoolgate.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,8 +120,6 @@ LOGIN_THROTTLE_SECONDS = int(os.environ.get("LOGIN_THROTTLE_SECONDS", "900"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _truthy(os.environ.get("SECURE_COOKIES"))
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -140,13 +141,23 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstat
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Console e-mail by default: nothing leaves the school's server until an SMTP relay is configured.
-_email_backend = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Console e-mail by default: nothing leaves the school's server until an SMTP relay is configured
+# (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, or EMAIL_HOST alone). The relay's log-in and
+# encryption come from the environment as Django 6.1's MAILERS OPTIONS: EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS (STARTTLS, port 587 by default) or EMAIL_USE_SSL (port 465 by default), EMAIL_TIMEOUT.
+_email_backend = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend"
+)
 MAILERS = {"default": {"BACKEND": _email_backend}}
 if _email_backend.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": os.environ.get("EMAIL_HOST", "localhost"),
-        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "port": int(os.environ["EMAIL_PORT"]) if os.environ.get("EMAIL_PORT") else None,  # None: 25, 587 or 465
+        "username": os.environ.get("EMAIL_HOST_USER") or None,
+        "password": os.environ.get("EMAIL_HOST_PASSWORD") or None,
+        "use_tls": _truthy(os.environ.get("EMAIL_USE_TLS")),
+        "use_ssl": _truthy(os.environ.get("EMAIL_USE_SSL")),
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "schoolgate@localhost")
 
@@ -200,3 +211,31 @@ AUDIT_KEY = os.environ.get("AUDIT_KEY") or datadir.read_audit_key() or secrets.t
 # Where `schoolgate daily` appends the audit log's head and count, outside the data directory (so a copy
 # of the data directory, or someone who can rewrite it, does not carry the anchor along). Back it up apart.
 AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE") or DATA_DIR.parent / f"{DATA_DIR.name}-audit-anchor")
+
+# -- Served behind HTTPS (issue 13 item 5) ---------------------------------------------------------------------
+# SCHOOLGATE_HTTPS=1: the site is only ever reached over HTTPS, through a reverse proxy that ends TLS and sets
+# X-Forwarded-Proto itself (replacing whatever a client sent). Then: HSTS for a year on the host and its
+# subdomains (preload only when asked: it is hard to undo and binds the whole domain), session and CSRF cookies
+# sent over HTTPS only, plain-HTTP requests redirected, and the forwarded protocol trusted, so links built
+# from a request (password resets, invitations) are https:// and CSRF's origin check sees https.
+SCHOOLGATE_HTTPS = _truthy(os.environ.get("SCHOOLGATE_HTTPS"))
+if SCHOOLGATE_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SCHOOLGATE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = _truthy(os.environ.get("SCHOOLGATE_HSTS_PRELOAD"))
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preload is a deliberate choice, off by default (see above)
+# SECURE_COOKIES=1, the older (undocumented) switch for Secure cookies alone, still gives them, so an upgrade
+# never loosens a running server's cookies; SCHOOLGATE_HTTPS=1 is the setting to use.
+SESSION_COOKIE_SECURE = SCHOOLGATE_HTTPS or _truthy(os.environ.get("SECURE_COOKIES"))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Browser features no page of Schoolgate uses, turned off for every page (schoolgate.middleware). Pages are
+# never framed (X_FRAME_OPTIONS above; CSP's frame-ancestors comes with the Content-Security-Policy).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
+    "xr-spatial-tracking=()"
+)
