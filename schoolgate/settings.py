@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: `schoolgate runserver` (Django's development server) leaves static files to WhiteNoise,
+    # as `schoolgate serve` does, instead of Django's own static handler, which answers a 500 to an encoded '..'.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
     "schoolgate.audit",

@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from schoolgate.policies.judging import clause_index, finding_record
 
+from .parsers.base import EARLIEST
 from .people import shown_names
 
 
@@ -110,6 +111,7 @@ def build(*, school_name, title, platform, start, end, messages, participants, f
             pseudonymous=names.get(row["name"], row["name"]) != row["name"],
         ))
     summary.sort(key=lambda r: (-r.breaches, r.name))
+    start, end = _sane(start), _sane(end)
     return Report(
         school_name=school_name, title=title or "Group chat", platform=platform, start=start, end=end,
         messages=messages, participants=participants, flagged=flagged, summary=summary,
@@ -151,25 +153,48 @@ def for_scan(scan) -> Report:
     )
 
 
+def _sane(ts: datetime | None) -> datetime | None:
+    """A period's end held inside the parsers' sane range (scans stored before they clamped dates)."""
+    if ts is None:
+        return None
+    lo = timezone.make_aware(EARLIEST) if timezone.is_aware(ts) else EARLIEST
+    hi = (timezone.now() if timezone.is_aware(ts) else datetime.now()) + timedelta(days=1)
+    return min(max(ts, lo), hi)
+
+
 # --- timeline ---------------------------------------------------------------------------------------
 
+# The most bars the timeline draws: the page and its PDF stay small and quick whatever dates a file holds.
+MAX_BUCKETS = 120
+
+
+def _day_in_range(day: date) -> date:
+    """A day held inside the parsers' sane range (daily counts stored before they clamped dates)."""
+    return min(max(day, EARLIEST.date()), timezone.localdate() + timedelta(days=1))
+
+
 def _buckets(daily: dict[str, list[int]]) -> tuple[list[tuple[date, int, int]], str]:
-    days = sorted((date.fromisoformat(d), v[0], v[1]) for d, v in daily.items())
+    days = sorted((_day_in_range(date.fromisoformat(d)), v[0], v[1]) for d, v in daily.items())
     if not days:
         return [], "day"
     first, last = days[0][0], days[-1][0]
     span = (last - first).days + 1
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    # The finest unit that keeps the bars within MAX_BUCKETS (62 days, 60 weeks, 120 months, then years:
+    # 1990 to next year is under 40).
     if span <= 62:
         unit, key = "day", (lambda d: d)
     elif span <= 7 * 60:
         unit, key = "week", (lambda d: d - timedelta(days=d.weekday()))
-    else:
+    elif months <= MAX_BUCKETS:
         unit, key = "month", (lambda d: d.replace(day=1))
+    else:
+        unit, key = "year", (lambda d: d.replace(month=1, day=1))
     sums: dict[date, list[int]] = {}
     d = key(first)
     while d <= last:  # empty buckets too: quiet days are part of the story
         sums[d] = [0, 0]
-        d = key(d + timedelta(days={"day": 1, "week": 7, "month": 32}[unit]))
+        d = key(d + timedelta(days={"day": 1, "week": 7, "month": 32, "year": 366}[unit]))
     for day, msgs, breaches in days:
         sums[key(day)][0] += msgs
         sums[key(day)][1] += breaches
@@ -207,7 +232,7 @@ def timeline_svg(daily: dict[str, list[int]], width: int = 720, height: int = 16
                      + (f'<rect x="{x:.1f}" y="{top + plot_h - hb:.1f}" width="{bar:.1f}" height="{hb:.1f}" fill="#c0392b" class="breach"/>' if breaches else "")
                      + "</g>")
         if i % labels == 0:
-            fmt = "%-d %b" if unit != "month" else "%b %Y"
+            fmt = {"month": "%b %Y", "year": "%Y"}.get(unit, "%-d %b")
             parts.append(f'<text x="{x:.1f}" y="{height - 6}" font-size="10">{start.strftime(fmt)}</text>')
     parts.append("</svg>")
     return "".join(parts)

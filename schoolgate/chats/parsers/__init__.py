@@ -21,6 +21,16 @@ Errors are raised when parse/parse_with_info is called, before the first message
 call it to validate: NotAChatExport (empty file, empty or damaged zip, a PDF, an HTML export, a text that
 is not a chat...) and UnsafeArchive (zip bombs: too big unpacked, compressed over 100:1, archives inside
 the archive, too many files). Both are ValueErrors whose message can be shown to the user as it is.
+No other error comes out of a bad file: a damaged zip (bad CRC, sizes that lie, deflate64, a password),
+hostile JSON (nesting thousands deep, null, numbers or lists where text or a date belongs, numbers past
+any date) and whatever else a parser trips on are NotAChatExport, "... could not be read", with the reason,
+whether found before the first message or while the messages stream (OSError and MemoryError excepted:
+those are the server's trouble, not the file's).
+
+Dates: every timestamp is held inside [1 January 1990, now + 1 day] (`base.EARLIEST`); messages dated
+outside it (a crafted chat "dated 31/12/9999") are clamped to the nearest end, and ChatInfo.warnings says
+how many once the stream is read. A WhatsApp line whose date or time cannot exist (31/02, 25:70) is text of
+the message before it, with a warning.
 
 Message (frozen): index, timestamp, author, text, kind, attachments.
   index      0-based position among ALL yielded messages, system messages included, in the order yielded
@@ -66,7 +76,7 @@ from collections.abc import Iterator
 
 from . import meta, telegram, whatsapp
 from .base import DELETED, KINDS, MEDIA, SYSTEM, TEXT, ChatInfo, Message, NotAChatExport, UnsafeArchive, track
-from .source import Entry, Source, explain_not_chat, load_json, resolve, sniff_text, title_from_name
+from .source import Entry, Source, display, explain_not_chat, load_json, resolve, sniff_text, title_from_name
 
 __all__ = [
     "ChatInfo", "Message", "NotAChatExport", "UnsafeArchive", "PLATFORMS", "KINDS",
@@ -95,8 +105,39 @@ def _json_platform(data, entry: Entry) -> str:
     )
 
 
+# What a bad file can make a parser raise goes out as NotAChatExport; these go out as they are.
+_THEIRS = (NotAChatExport, UnsafeArchive, OSError, MemoryError)
+
+
+def _could_not_read(shown: str, exc: Exception, where: str = "") -> NotAChatExport:
+    reason = "it is nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {str(exc)[:200]}"
+    return NotAChatExport(f"{shown} could not be read{where}: its content is not what a chat export holds ({reason}).")
+
+
+def _guarded(messages: Iterator[Message], shown: str) -> Iterator[Message]:
+    """The stream, with any error a bad file causes halfway through said as NotAChatExport."""
+    read = 0
+    try:
+        for message in messages:
+            read += 1
+            yield message
+    except _THEIRS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a parser tripping on a hostile file, whatever the error
+        raise _could_not_read(shown, exc, f" after {read:,} message(s)") from exc
+
+
 def detect_format(source: Source) -> str:
     """The platform of an export, or NotAChatExport/UnsafeArchive with a message a person can act on."""
+    try:
+        return _detect_format(source)
+    except _THEIRS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see _guarded
+        raise _could_not_read(display(source), exc) from exc
+
+
+def _detect_format(source: Source) -> str:
     entries = resolve(source)
     entry = entries[0]
     head = entry.head()
@@ -127,6 +168,18 @@ def parse_with_info(
 ) -> tuple[Iterator[Message], ChatInfo]:
     if platform is not None and platform not in PLATFORMS:
         raise ValueError(f"Unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}.")
+    try:
+        messages, info = _parse_with_info(source, day_first=day_first, platform=platform, chat=chat)
+    except _THEIRS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see _guarded
+        raise _could_not_read(display(source), exc) from exc
+    return _guarded(messages, display(source)), info
+
+
+def _parse_with_info(
+    source: Source, *, day_first: bool | None, platform: str | None, chat: str | None
+) -> tuple[Iterator[Message], ChatInfo]:
     entries = resolve(source)
     entry = entries[0]
     head = entry.head()
@@ -141,8 +194,8 @@ def parse_with_info(
         info = ChatInfo(platform=found)
         if found == "telegram":
             chosen = telegram.pick_chat(docs[0], chat, _shown(entry))
-            return track(telegram.parse(chosen, info), info), info
-        return track(meta.parse(docs, info), info), info
+            return track(telegram.parse(chosen, info, _shown(entry)), info), info
+        return track(meta.parse(docs, info, _shown(entry)), info), info
     if platform is not None and platform not in _TEXT_PLATFORMS:
         raise NotAChatExport(f"{_shown(entry)} is a text export, not {platform.title()} (which exports JSON).")
     found = platform or ("signal" if entry.name.lower() == "chat.md" else "whatsapp")

@@ -7,7 +7,9 @@ import json
 import os
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +30,14 @@ MAX_RATIO = 100  # uncompressed / compressed, checked for members over RATIO_FLO
 RATIO_FLOOR = 1024**2
 MAX_JSON_BYTES = 100 * 1024**2  # JSON exports are read whole (see the package docstring)
 
+# What a damaged or crafted zip raises while it is opened or read: a bad CRC, sizes or names that disagree
+# between the directory and the file, deflate data that breaks off, a method zipfile cannot read (deflate64,
+# AES), a password. Each becomes NotAChatExport with the reason.
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, struct.error)
+# The compression methods zipfile reads. Windows' "Send to compressed folder" writes deflate64 (9) for big files.
+_READABLE_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA})
+_METHOD_NAMES = {9: "Deflate64", 99: "AES encryption", 93: "Zstandard", 98: "PPMd"}
+
 _ARCHIVE_SUFFIXES = (".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".zst")
 _MAGIC = [
     (b"%PDF", "a PDF document"),
@@ -41,7 +51,8 @@ _MAGIC = [
 ]
 
 
-def _display(source: Source) -> str:
+def display(source: Source) -> str:
+    """How a message names the upload: its file name, or 'the upload' for bytes."""
     return "the upload" if isinstance(source, bytes) else f"'{Path(source).name}'"
 
 
@@ -65,8 +76,18 @@ class Entry:
                     yield f
             return
         raw = io.BytesIO(self.source) if isinstance(self.source, bytes) else open(self.source, "rb")
-        with raw, zipfile.ZipFile(raw) as zf, zf.open(self.member) as member:
-            yield _Capped(member, self.size)
+        with raw:
+            try:
+                zf = zipfile.ZipFile(raw)
+                member = zf.open(self.member)
+            except ZIP_ERRORS as exc:
+                raise damaged(self.member, self.shown_zip, exc) from None
+            with zf, member:
+                yield _Capped(member, self.size, self.member, self.shown_zip)
+
+    @property
+    def shown_zip(self) -> str:
+        return f"'{self.container}'" if self.container else "the upload"
 
     def head(self, n: int = 65536) -> bytes:
         with self.open() as f:
@@ -80,17 +101,36 @@ class Entry:
             yield io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=None)
 
 
-class _Capped(io.RawIOBase):
-    """Reads a zip member but stops with UnsafeArchive past its declared size (belt and braces)."""
+def damaged(member: str | None, shown: str, exc: BaseException) -> NotAChatExport:
+    """A zip that cannot be read, said plainly, with zipfile's own reason. shown: the zip, as `display` says it."""
+    where = f"'{member}' in {shown}" if member else shown
+    reason = str(exc) or type(exc).__name__
+    if isinstance(exc, NotImplementedError):
+        reason = "it is compressed with a method this server cannot unpack"
+    elif isinstance(exc, RuntimeError) and "encrypted" in reason:
+        reason = "it is password-protected"
+    return NotAChatExport(
+        f"{where} could not be read: the zip is damaged or unusual ({reason}). Export the chat again, or upload the "
+        "chat's .txt or .json file on its own."
+    )
 
-    def __init__(self, inner: BinaryIO, limit: int):
+
+class _Capped(io.RawIOBase):
+    """Reads a zip member but stops with UnsafeArchive past its declared size (belt and braces); a damaged
+    member (bad CRC, deflate data that breaks off) raises NotAChatExport."""
+
+    def __init__(self, inner: BinaryIO, limit: int, member: str | None = None, shown: str = "the upload"):
         self._inner, self._left = inner, limit
+        self._member, self._shown = member, shown
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b) -> int:  # type: ignore[override]
-        data = self._inner.read(len(b))
+        try:
+            data = self._inner.read(len(b))
+        except ZIP_ERRORS as exc:
+            raise damaged(self._member, self._shown, exc) from None
         if len(data) > self._left:
             raise UnsafeArchive("A file in the zip unpacks to more than it declares; refusing to read it.")
         self._left -= len(data)
@@ -110,9 +150,9 @@ def _size(source: Source) -> int:
     try:
         return os.stat(source).st_size
     except FileNotFoundError:
-        raise NotAChatExport(f"{_display(source)} does not exist.") from None
+        raise NotAChatExport(f"{display(source)} does not exist.") from None
     except IsADirectoryError:
-        raise NotAChatExport(f"{_display(source)} is a folder; upload the exported .txt, .json or .zip file.") from None
+        raise NotAChatExport(f"{display(source)} is a folder; upload the exported .txt, .json or .zip file.") from None
 
 
 def _head(source: Source, n: int = 8) -> bytes:
@@ -125,16 +165,16 @@ def _head(source: Source, n: int = 8) -> bytes:
 def resolve(source: Source) -> list[Entry]:
     """The file(s) holding the chat: usually one; several for a Messenger thread split into message_N.json."""
     if not isinstance(source, bytes) and os.path.isdir(source):
-        raise NotAChatExport(f"{_display(source)} is a folder; upload the exported .txt, .json or .zip file.")
+        raise NotAChatExport(f"{display(source)} is a folder; upload the exported .txt, .json or .zip file.")
     size = _size(source)
     name = "upload" if isinstance(source, bytes) else Path(source).name
     if size == 0:
-        raise NotAChatExport(f"{_display(source)} is empty (0 bytes). Export the chat again and upload the file it makes.")
+        raise NotAChatExport(f"{display(source)} is empty (0 bytes). Export the chat again and upload the file it makes.")
     head = _head(source)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _resolve_zip(source, name)
     if name.lower().endswith(".zip"):
-        raise NotAChatExport(f"{_display(source)} is named .zip but is not a zip archive (it may be damaged or incomplete).")
+        raise NotAChatExport(f"{display(source)} is named .zip but is not a zip archive (it may be damaged or incomplete).")
     return [Entry(source, None, name, None, size)]
 
 
@@ -175,19 +215,47 @@ def _check_archive(zf: zipfile.ZipFile, archive_size: int, shown: str) -> list[z
 
 
 def _resolve_zip(source: Source, name: str) -> list[Entry]:
-    shown = _display(source)
+    shown = display(source)
     raw = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
-    try:
-        with raw, zipfile.ZipFile(raw) as zf:
-            files = _check_archive(zf, _size(source), shown)
-            chosen = _choose_members(zf, files, shown)
-    except zipfile.BadZipFile:
-        raise NotAChatExport(f"{shown} is not a readable zip archive (it may be damaged or incomplete).") from None
+    with raw:
+        try:
+            zf = zipfile.ZipFile(raw)
+        except (*ZIP_ERRORS, ValueError, OSError):  # a directory that points outside the file, among others
+            raise NotAChatExport(f"{shown} is not a readable zip archive (it may be damaged or incomplete).") from None
+        with zf:
+            try:
+                files = _check_archive(zf, _size(source), shown)
+                chosen = _choose_members(zf, files, shown)
+                for info in chosen:
+                    if info.file_size > (MAX_CHAT_TEXT_BYTES if not info.filename.endswith(".json") else MAX_JSON_BYTES):
+                        raise UnsafeArchive(f"The chat file '{info.filename}' in {shown} is too large to read safely.")
+                    _verify(zf, info, shown)
+            except ZIP_ERRORS as exc:
+                raise damaged(None, shown, exc) from None
     container = None if isinstance(source, bytes) else name
-    for info in chosen:
-        if info.file_size > (MAX_CHAT_TEXT_BYTES if not info.filename.endswith(".json") else MAX_JSON_BYTES):
-            raise UnsafeArchive(f"The chat file '{info.filename}' in {shown} is too large to read safely.")
     return [Entry(source, i.filename, posixpath.basename(i.filename), container, i.file_size) for i in chosen]
+
+
+def _readable_method(info: zipfile.ZipInfo, shown: str) -> None:
+    if info.compress_type not in _READABLE_METHODS:
+        method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        raise NotAChatExport(
+            f"'{info.filename}' in {shown} could not be read: it is compressed with {method}, which "
+            "this server cannot unpack. Upload the chat's .txt or .json file itself, or zip it again with the "
+            "phone's or computer's ordinary zip."
+        )
+
+
+def _verify(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> None:
+    """Read the chat's file to its end once, before any message is given out: a bad CRC, a member that unpacks
+    to more than it declares or deflate data that breaks off is refused now, with its reason, not halfway through
+    a scan."""
+    _readable_method(info, shown)
+    with zf.open(info) as member:
+        capped = _Capped(member, info.file_size, info.filename, shown)
+        buffer = bytearray(1024**2)
+        while capped.readinto(buffer):
+            pass
 
 
 _MESSAGE_N = re.compile(r"(?:^|/)message_(\d+)\.json$")
@@ -225,6 +293,7 @@ def _choose_members(zf: zipfile.ZipFile, files: list[zipfile.ZipInfo], shown: st
         )
     texts = [i for i in visible if base(i).lower().endswith((".txt", ".json", ".md"))]
     for i in texts:  # any single text that reads as a chat
+        _readable_method(i, shown)
         with zf.open(i) as f:
             head = f.read(4096)
         if sniff_text(head) is not None:
@@ -279,8 +348,10 @@ def load_json(entry: Entry, shown: str):
         data = f.read(MAX_JSON_BYTES + 1)
     try:
         return json.loads(data.decode(_encoding(data[:4]), errors="replace").lstrip("\ufeff"))
-    except ValueError as exc:
-        raise NotAChatExport(f"{shown} looks like JSON but cannot be read ({exc}).") from None
+    except ValueError as exc:  # bad JSON, or a number longer than Python reads (4,300 digits)
+        raise NotAChatExport(f"{shown} looks like JSON but cannot be read ({str(exc)[:200]}).") from None
+    except RecursionError:
+        raise NotAChatExport(f"{shown} could not be read: its JSON is nested far deeper than any chat export.") from None
 
 
 def title_from_name(name: str | None) -> str | None:

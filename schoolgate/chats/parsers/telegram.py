@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from .base import MEDIA, SYSTEM, TEXT, ChatInfo, Message, NotAChatExport
+from .base import MEDIA, SYSTEM, TEXT, ChatInfo, Message, NotAChatExport, as_name, from_unix
 
 _MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "location_information", "contact_information", "poll")
 
@@ -46,14 +46,37 @@ def text_of(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return "".join(v if isinstance(v, str) else str(v.get("text", "")) if isinstance(v, dict) else "" for v in value)
+        return "".join(v if isinstance(v, str) else _entity_text(v) for v in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
     return ""
 
 
-def _when(m: dict) -> datetime:
+def _entity_text(entity) -> str:
+    text = entity.get("text") if isinstance(entity, dict) else None
+    return text if isinstance(text, str) else ""
+
+
+def _when(m: dict) -> datetime | None:
+    """The message's time, or None when the export's date cannot be read."""
     if "date_unixtime" in m:
-        return datetime.fromtimestamp(int(m["date_unixtime"]), tz=UTC)
-    return datetime.fromisoformat(m["date"])
+        return from_unix(m["date_unixtime"])
+    try:
+        return datetime.fromisoformat(m["date"])
+    except (TypeError, ValueError):
+        return None
+
+
+def _check_dates(messages: list, shown: str) -> None:
+    """Every dated message's date must read as one: a crafted or damaged file is refused before anything is
+    scanned, rather than halfway through (dates that read but make no sense are clamped in `base.track`)."""
+    for number, m in enumerate(messages, 1):
+        if isinstance(m, dict) and ("date" in m or "date_unixtime" in m) and _when(m) is None:
+            value = m.get("date_unixtime", m.get("date"))
+            raise NotAChatExport(
+                f"{shown} could not be read: message {number} has a date that is not a date ({str(value)[:40]!r}). "
+                "Export the chat again from Telegram Desktop."
+            )
 
 
 _ACTIONS = {
@@ -72,34 +95,39 @@ _ACTIONS = {
 
 
 def _service_text(m: dict) -> str:
-    actor = m.get("actor") or m.get("from") or "Someone"
-    action = m.get("action", "")
+    actor = as_name(m.get("actor")) or as_name(m.get("from")) or "Someone"
+    action = m.get("action") if isinstance(m.get("action"), str) else ""
     words = _ACTIONS.get(action, action.replace("_", " "))
     tail = ""
-    if m.get("members"):
+    if isinstance(m.get("members"), list) and m["members"]:
         tail = " " + ", ".join(str(x) for x in m["members"] if x)
     elif m.get("title"):
-        tail = f' "{m["title"]}"'
+        tail = f' "{text_of(m["title"])}"'
     return f"{actor} {words}{tail}".strip()
 
 
-def parse(chat: dict, info: ChatInfo) -> Iterator[Message]:
-    info.title = chat.get("name") or info.title
-    return _messages(chat)
+def parse(chat: dict, info: ChatInfo, shown: str = "The file") -> Iterator[Message]:
+    info.title = as_name(chat.get("name")) or info.title
+    messages = chat.get("messages")
+    messages = messages if isinstance(messages, list) else []
+    _check_dates(messages, shown)
+    return _messages(messages)
 
 
-def _messages(chat: dict) -> Iterator[Message]:
+def _messages(messages: list) -> Iterator[Message]:
     index = 0
-    for m in chat.get("messages", []):
+    for m in messages:
         if not isinstance(m, dict) or ("date" not in m and "date_unixtime" not in m):
             continue
         when = _when(m)
+        if when is None:  # checked before the first message: cannot happen
+            continue
         if m.get("type") == "service":
             yield Message(index, when, None, _service_text(m), SYSTEM)
             index += 1
             continue
         text = text_of(m["text_entities"]) if isinstance(m.get("text_entities"), list) else text_of(m.get("text"))
-        author = m.get("from")
+        author = as_name(m.get("from"))
         if author is None and "from" in m:
             author = "Deleted Account"
         attachments = tuple(str(m[k]) for k in ("photo", "file") if isinstance(m.get(k), str))

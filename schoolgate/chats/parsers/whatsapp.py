@@ -144,7 +144,7 @@ def parse_lines(lines: TextIO, day_first: bool, info: ChatInfo) -> Iterator[Mess
     index = 0
     stamp = author = None
     parts: list[str] = []
-    skipped = 0
+    skipped = impossible = 0
     kind = TEXT
     cache: dict[tuple, datetime] = {}
 
@@ -173,16 +173,22 @@ def parse_lines(lines: TextIO, day_first: bool, info: ChatInfo) -> Iterator[Mess
                 continue
             parts.append(line)
             continue
+        key = m.group("a", "b", "c", "H", "M", "S", "ampm")
+        when = cache.get(key)
+        if when is None:
+            when = _timestamp(key, day_first)
+            if when is None:  # a date or time that cannot exist (31/02, 25:70): not a message's first line
+                impossible += 1
+                if stamp is not None:
+                    parts.append(line)
+                continue
+            if len(cache) > 4096:
+                cache.clear()
+            cache[key] = when
         if stamp is not None:
             yield finish()
             index += 1
-        key = m.group("a", "b", "c", "H", "M", "S", "ampm")
-        stamp = cache.get(key)
-        if stamp is None:
-            stamp = _timestamp(key, day_first)
-            if len(cache) > 4096:
-                cache.clear()
-            cache[key] = stamp
+        stamp = when
         rest = line[m.end() :].lstrip("\u200e")
         author, first = _split_author(rest)
         if author is None:
@@ -199,9 +205,14 @@ def parse_lines(lines: TextIO, day_first: bool, info: ChatInfo) -> Iterator[Mess
         yield finish()
     if skipped:
         info.warnings.append(f"{skipped} line(s) before the first message were not part of any message and were ignored.")
+    if impossible:
+        info.warnings.append(
+            f"{impossible} line(s) began like a message but with a date or time that cannot exist (such as 31/02 or "
+            "25:70); each was kept as text of the message before it."
+        )
 
 
-def _timestamp(key: tuple, day_first: bool) -> datetime:
+def _timestamp(key: tuple, day_first: bool) -> datetime | None:
     a, b, c, hh, mm, ss, ampm = key
     if len(a) > 2:
         year, month, day = int(a), int(b), int(c)
@@ -220,6 +231,10 @@ def _timestamp(key: tuple, day_first: bool) -> datetime:
     try:
         return datetime(year, month, day, hour, int(mm), int(ss) if ss else 0)
     except ValueError:
+        pass
+    try:
         # An impossible date (e.g. day/month order forced wrongly by the caller): try the other order
         # rather than losing the message; the caller's choice still governs every other line.
         return datetime(year, day, month, hour, int(mm), int(ss) if ss else 0)
+    except ValueError:
+        return None  # no order makes it a date (13/13, 00/05), or the time is not one (24:00, 12:61)
