@@ -106,7 +106,12 @@ def _copy_to(upload, folder: str) -> str:
     """A copy the parsers can open by path, under the uploader's own base name: the parsers read the group's
     name ("WhatsApp Chat with Year 4 Parents.txt") and Instagram vs Messenger from it."""
     base = os.path.basename((upload.name or "upload").replace("\\", "/")) or "upload"
-    path = os.path.join(folder, base)
+    # File systems allow 255 bytes a name: a longer upload name (a phone's "WhatsApp Chat with <a long
+    # group name>") is shortened before its extension, which the parsers need.
+    stem, ext = os.path.splitext(base)
+    while len((stem + ext).encode()) > 255 and stem:
+        stem = stem[:-1]
+    path = os.path.join(folder, (stem + ext) or "upload")
     with open(path, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
