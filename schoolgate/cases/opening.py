@@ -10,7 +10,7 @@ from schoolgate.schools.models import Membership, Person, Role, actor_label
 from .assessment import check_assessments
 from .audit_events import AuditEvent
 from .errors import CaseError
-from .evidence_changes import record_text_evidence
+from .evidence_changes import record_text_evidence, run_judge
 from .models import MAX_TEXT, Case, CaseEvent
 
 
@@ -29,7 +29,6 @@ def resolve_parent(school, parent_user, parent_name: str):
     return person, parent_user, (parent_name or "").strip()
 
 
-@transaction.atomic
 def open_case(
     school,
     *,
@@ -49,6 +48,14 @@ def open_case(
     if source not in Case.Source.values:
         raise CaseError(f"Unknown case source '{source}'.")
     check_assessments(assessments)
+    # Judge first, then write: the judge's CPU time never holds the database's write lock.
+    judged = run_judge(school, evidence_text.strip()) if evidence_text.strip() else None
+    return _create(school, opened_by=opened_by, concern=concern, parent_user=parent_user, parent_name=parent_name, source=source,
+                   evidence_text=evidence_text, evidence_label=evidence_label, assessments=assessments, judged=judged)
+
+
+@transaction.atomic
+def _create(school, *, opened_by, concern, parent_user, parent_name, source, evidence_text, evidence_label, assessments, judged) -> Case:
     person, parent_user, parent_name = resolve_parent(school, parent_user, parent_name)
     case = Case.objects.create(
         school=school,
@@ -75,5 +82,6 @@ def open_case(
     )
     if evidence_text.strip():
         # The new row is this transaction's own: no other change can reach it before the commit.
-        record_text_evidence(case, text=evidence_text, label=evidence_label or "Evidence at opening", added_by=opened_by, source=source)
+        record_text_evidence(case, text=evidence_text, label=evidence_label or "Evidence at opening", added_by=opened_by, source=source,
+                             judged=judged)
     return case
