@@ -132,14 +132,18 @@ def find_faces(school, image) -> list[dict]:
     return [_face_json(face, n, s) for n, (face, s) in enumerate(zip(faces, suggestions), start=1)]
 
 
-def start(post: Post, data: bytes, ext: str, *, actor) -> PhotoCheck:
-    """Store the original (never shown to parents) and find its faces; the post waits for the check.
-    Called inside `posts.submit_post`'s transaction."""
+def faces_in(school, data: bytes) -> list[dict]:
+    """The faces on an uploaded photo, found before any write transaction (detection is CPU work)."""
     try:
         image = photo_images.load_image(data)
     except photo_images.PhotoRejected as exc:
         raise ChannelError(str(exc)) from None
-    faces = find_faces(post.school, image)
+    return find_faces(school, image)
+
+
+def start(post: Post, data: bytes, ext: str, *, faces: list[dict], actor) -> PhotoCheck:
+    """Store the original (never shown to parents) with the faces `faces_in` found; the post waits for the
+    check. Called inside `posts.submit_post`'s transaction."""
     post.original_image.save(f"original.{ext}", ContentFile(data), save=False)
     post.status = Post.Status.PHOTO_CHECK
     post.save()

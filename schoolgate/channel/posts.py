@@ -55,7 +55,9 @@ def submit_post(school, *, author, text: str, audience: str, group: str = "", im
     or queued until staff have said who is in it and the unconsented faces are blurred (`confirm_photo_check`)."""
     _refuse_unless_poster(school, author)
     verdict = verdict if verdict is not None else run_judge(school, text, author=author, staff=True)
-    return _save_post(school, author=author, text=text, audience=audience, group=group, image=image, image_alt=image_alt, verdict=verdict)
+    faces = photo_checks.faces_in(school, image[0]) if image is not None else None
+    return _save_post(school, author=author, text=text, audience=audience, group=group, image=image, image_alt=image_alt, verdict=verdict,
+                      faces=faces)
 
 
 def _refuse_unless_poster(school, author) -> None:
@@ -64,14 +66,13 @@ def _refuse_unless_poster(school, author) -> None:
 
 
 @transaction.atomic
-def _save_post(school, *, author, text, audience, group, image, image_alt, verdict) -> Post:
+def _save_post(school, *, author, text, audience, group, image, image_alt, verdict, faces) -> Post:
     _refuse_unless_poster(school, author)  # the permission may have been withdrawn while the judge ran
     post = Post(school=school, author=author, author_label=actor_label(author), audience=audience, group=group if audience != "school" else "",
                 text=text, original_text=text, image_alt=image_alt, verdict=verdict)
     if image is not None:
         data, ext = image
-        # The face detection in `start` still runs inside this transaction (a photo post is rare and staff-only).
-        photo_checks.start(post, data, ext, actor=author)
+        photo_checks.start(post, data, ext, faces=faces, actor=author)
         record(AuditEvent.POST_SUBMIT, actor=author, school=school, target=post,
                summary=f"Post submitted; waiting for its photo check ({post.audience_label})",
                decision=verdict.get("decision"), categories=_categories(verdict), image=True)
