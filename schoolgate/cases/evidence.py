@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from schoolgate.photos.images import load_fully
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 OTHER_TYPES = {"application/pdf": "pdf", "video/mp4": "mp4", "text/plain": "txt"}
@@ -83,7 +85,7 @@ def _check_image(data: bytes) -> None:
         with Image.open(io.BytesIO(data)) as img:
             if img.width * img.height > 100_000_000:
                 raise EvidenceRejected("That image is too large to open safely.")
-            img.load()
+            load_fully(img)
     except EvidenceRejected:
         raise
     except Exception as exc:

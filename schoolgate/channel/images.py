@@ -13,6 +13,8 @@ import warnings
 import filetype
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from schoolgate.photos.images import load_fully
+
 MAX_BYTES = 5 * 1024 * 1024
 # About 40 megapixels: any phone photo fits; a crafted 1 GB-when-decoded PNG does not.
 MAX_PIXELS = 40_000_000
@@ -48,7 +50,7 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
                     raise ImageRejected(_bomb_message(width, height))
                 probe.verify()
             with Image.open(io.BytesIO(data)) as img:
-                img.load()
+                load_fully(img)
                 img = ImageOps.exif_transpose(img)  # keep the photo the right way up once EXIF is gone
                 return _reencode(img, fmt), ext
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

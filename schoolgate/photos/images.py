@@ -9,9 +9,10 @@ pixels alone, so nothing of the original file (EXIF, GPS position, camera serial
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # Formats a school photo arrives in. Others (PDF, EPS, ...) are refused: Pillow's rarer decoders are where
 # its security fixes cluster, and no camera produces them.
@@ -31,6 +32,22 @@ class PhotoRejected(ValueError):
     """A file that cannot be used as a photo; the message is written for the person who uploaded it."""
 
 
+_strict = threading.Lock()
+
+
+def load_fully(image: Image.Image) -> None:
+    """Decode every pixel, and fail on a truncated file. WeasyPrint sets Pillow's process-wide
+    `LOAD_TRUNCATED_IMAGES` when it is imported (any process that renders a PDF), after which Pillow fills a
+    cut-off photo with grey instead of failing: here the flag is off for the decode, whoever set it."""
+    with _strict:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def load_image(data: bytes) -> Image.Image:
     """The photo in `data` as an RGB image, turned the way the camera meant it (EXIF orientation)."""
     if not data:
@@ -46,7 +63,7 @@ def load_image(data: bytes) -> Image.Image:
                     f"This photo is too large ({image.width:,} × {image.height:,} pixels). "
                     "Please export it at a smaller size (at most 40 megapixels) and try again."
                 )
-            image.load()
+            load_fully(image)
             image = ImageOps.exif_transpose(image)
     except PhotoRejected:
         raise

@@ -70,3 +70,24 @@ def test_encoded_files_carry_no_metadata():
         assert b"Phone maker" not in data and b"Year 4" not in data
     assert Image.open(io.BytesIO(encode_jpeg(photo))).format == "JPEG"
     assert Image.open(io.BytesIO(encode_png(photo))).format == "PNG"
+
+
+def test_a_truncated_photo_is_refused_even_after_weasyprint_was_imported():
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import (every process that renders a
+    # PDF); a cut-off photo must still be refused, in the photo check, the channel and case evidence.
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    from schoolgate.cases.evidence import EvidenceRejected, _check_image
+    from schoolgate.channel.images import ImageRejected, clean_image
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    whole = _bytes(Image.effect_noise((200, 200), 60).convert("RGB"), "JPEG")
+    cut = whole[: len(whole) // 2]
+    with pytest.raises(PhotoRejected, match="damaged or incomplete"):
+        load_image(cut)
+    with pytest.raises(ImageRejected):
+        clean_image(cut)
+    with pytest.raises(EvidenceRejected):
+        _check_image(cut)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's own setting is left as it was
