@@ -242,3 +242,7 @@ PERMISSIONS_POLICY = (
     "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
     "xr-spatial-tracking=()"
 )
+
+# `schoolgate daily` writes a backup here (schoolgate-YYYYMMDDTHHMMSSZ.tar.gz, without the keys); unset: none.
+SCHOOLGATE_BACKUP_DIR = os.environ.get("SCHOOLGATE_BACKUP_DIR") or None
+SCHOOLGATE_BACKUP_KEEP = int(os.environ.get("SCHOOLGATE_BACKUP_KEEP", "7"))
