@@ -34,7 +34,8 @@ def test_reset_links_are_not_printed(demo, client, console, settings, capsys):
     printed = console.getvalue() + "".join(capsys.readouterr())
     assert "Choose your password here" in printed and "[link removed from the log" in printed
     assert "/accounts/reset/" not in printed
-    kept = settings.CONSOLE_MAIL_FILE.read_text()
+    # Quoted-printable folds long lines with "=" + newline (long ids on PostgreSQL, whose sequences are not reset).
+    kept = settings.CONSOLE_MAIL_FILE.read_text().replace("=\n", "")
     link = re.search(r"/accounts/reset/([^/\s]+)/([^/\s]+)/", kept)
     assert link, "the whole e-mail, link included, is in the operator's file"
     assert link.group(2) not in printed

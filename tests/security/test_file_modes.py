@@ -18,6 +18,7 @@ def test_the_database_keys_and_folders_are_private(tmp_path):
     env = {**os.environ, "SCHOOLGATE_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "schoolgate.settings"}
     env.pop("SECRET_KEY", None)
     env.pop("AUDIT_KEY", None)
+    env.pop("DATABASE_URL", None)  # the SQLite database file's own mode is what is checked (CI also runs on PostgreSQL)
     # Run as a loose umask would (the usual 022): prepare() must tighten it for the whole process.
     code = "import os; os.umask(0o022); import sys; sys.argv = ['schoolgate', 'migrate', '-v0']; from schoolgate.cli import main; main()"
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, timeout=180)

@@ -20,6 +20,7 @@ def test_parallel_attempts_make_at_most_the_limit_of_password_checks(tmp_path):
     env = {**os.environ, "SCHOOLGATE_DATA_DIR": str(tmp_path / "data"), "LOGIN_THROTTLE_ATTEMPTS": "5",
            "DJANGO_SETTINGS_MODULE": "schoolgate.settings"}
     env.pop("SECRET_KEY", None)
+    env.pop("DATABASE_URL", None)  # the helper process migrates its own SQLite file (CI also runs on PostgreSQL)
     done = subprocess.run([sys.executable, str(HELPER)], env=env, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
