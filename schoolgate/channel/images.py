@@ -36,9 +36,9 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
         found = f" (it looks like {kind.mime})" if kind is not None else ""
         raise ImageRejected(f"This file is not a JPEG, PNG or WebP image{found}. Please choose a photo.")
     fmt, ext = ALLOWED[kind.mime]
-    # Pillow's global limit is checked again here explicitly, and its warning becomes an error,
-    # so a bomb is refused before any pixel is decoded.
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    # Image.open reads the header only; the size it claims is checked against our own cap before any pixel
+    # is decoded. Pillow's process-wide MAX_IMAGE_PIXELS is left alone (other code shares it); its warning
+    # becomes an error here, so a claim past Pillow's own limit is refused at open.
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
