@@ -1,4 +1,8 @@
-"""Documents built from a case: the evidence pack (PDF) and the subject access export (zip)."""
+"""Documents built from a case: the evidence pack (PDF) and the subject access export (zip).
+
+They are built by the background worker (`background_jobs`), never in a web request and never inside a write
+transaction; `progress(done, total)` is called as each item is read so the page can say how far it has got.
+"""
 
 from __future__ import annotations
 
@@ -33,10 +37,19 @@ def custody(case) -> list[dict]:
     return rows
 
 
-def evidence_pack_pdf(case, user) -> bytes:
+def _quiet(done: int, total: int) -> None:
+    pass
+
+
+def evidence_pack_pdf(case, user, progress=_quiet) -> bytes:
+    evidence = list(case.evidence.select_related("corrects").all())
+    total = len(evidence) + 1  # every item's hash checked, then the PDF rendered
     items = []
-    for item in case.evidence.all():
+    for n, item in enumerate(evidence, start=1):
         items.append({"item": item, "verified": item.verify(), "findings": (item.verdict or {}).get("findings", [])})
+        if n % 10 == 0:
+            progress(n, total)
+    progress(len(evidence), total)
     return render_pdf(
         "cases/evidence_pack.html",
         {
@@ -85,9 +98,13 @@ def case_record(case) -> dict:
     }
 
 
-def subject_access_zip(school, person) -> tuple[bytes, dict]:
+def subject_access_zip(school, person, progress=_quiet) -> tuple[bytes, dict]:
     cases = list(Case.objects.filter(school=school, parent=person).order_by("opened_at"))
-    records = [case_record(c) for c in cases]
+    total = 2 * len(cases) + 1  # each case's record, the PDF, each case's letters
+    records = []
+    for case in cases:
+        records.append(case_record(case))
+        progress(len(records), total)
     payload = {
         "subject": person.name,
         "school": school.name,
@@ -102,12 +119,14 @@ def subject_access_zip(school, person) -> tuple[bytes, dict]:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("subject-access.json", json.dumps(payload, cls=DjangoJSONEncoder, indent=2))
         zf.writestr("subject-access.pdf", pdf)
-        for case in cases:
+        progress(len(cases) + 1, total)
+        for n, case in enumerate(cases, start=1):
             for letter in case.letters.filter(status="sent"):
                 try:
                     zf.writestr(f"letters/{case.reference}-{letter.pk}-{letter.kind}.pdf", letter.pdf_bytes())
                     letters += 1
                 except OSError:
                     pass
+            progress(len(cases) + 1 + n, total)
     summary = {"cases": len(cases), "evidence": sum(len(r["evidence"]) for r in records), "letters": letters, "references": [c.reference for c in cases]}
     return buf.getvalue(), summary

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "cases"
 
@@ -12,7 +12,11 @@ urlpatterns = [
     path("<slug:slug>/cases/<int:pk>/evidence/<str:kind>/", views.add_evidence, name="add_evidence"),
     path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/file/", views.evidence_file, name="evidence_file"),
     path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/judge/", views.rejudge, name="rejudge"),
-    path("<slug:slug>/cases/<int:pk>/evidence-pack.pdf", views.evidence_pack, name="evidence_pack"),
+    path("<slug:slug>/cases/<int:pk>/evidence-pack/", export_views.case_export, {"what": "evidence-pack"}, name="evidence_pack"),
+    path("<slug:slug>/cases/<int:pk>/documents/<slug:what>/", export_views.case_export, name="case_export"),
+    path("<slug:slug>/cases/documents/<int:job_pk>/progress/", export_views.job_progress, name="job_progress"),
+    path("<slug:slug>/cases/documents/<int:job_pk>/download/", export_views.job_download, name="job_download"),
+    path("<slug:slug>/cases/documents/<int:job_pk>/retry/", export_views.job_retry, name="job_retry"),
     path("<slug:slug>/cases/<int:pk>/assess/", views.assess, name="assess"),
     path("<slug:slug>/cases/<int:pk>/steps/<slug:step_id>/", views.step, name="step"),
     path("<slug:slug>/cases/<int:pk>/steps/<slug:step_id>/letter/", views.letter_new, name="letter_new"),
@@ -25,5 +29,6 @@ urlpatterns = [
     path("<slug:slug>/cases/<int:pk>/close/", views.close, name="close"),
     path("<slug:slug>/cases/<int:pk>/chronology/", views.chronology, name="chronology"),
     path("<slug:slug>/cases/parent/<int:person_pk>/", views.parent_chronology, name="parent"),
-    path("<slug:slug>/cases/parent/<int:person_pk>/export/", views.parent_export, name="parent_export"),
+    path("<slug:slug>/cases/parent/<int:person_pk>/export/", export_views.parent_export, name="parent_export"),
+    path("<slug:slug>/cases/parent/<int:person_pk>/documents/<slug:what>/", export_views.parent_export, name="parent_export_kind"),
 ]

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolgate.audit.models import record
 from schoolgate.channel.models import ReviewItem
-from schoolgate.pdf import render_pdf
 from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import LEADERSHIP, MODERATORS, STAFF_ROLES, Membership, Person, Role
 
@@ -35,7 +34,6 @@ from .ladder import current_step, ladder_for, recommend_for
 from .models import Case, Deadline, Evidence, Letter
 from .notes import add_note
 from .opening import open_case
-from .packs import evidence_pack_pdf, subject_access_zip
 from .staffing import add_member, assign
 from .steps import skip_step, take_step
 
@@ -243,16 +241,6 @@ def evidence_file(request, pk, eid):
     return response
 
 
-@school_view(STAFF_ROLES)
-def evidence_pack(request, pk):
-    case = _case(request, pk)
-    pdf = evidence_pack_pdf(case, request.user)
-    _viewed(request, case, AuditEvent.VIEW_EVIDENCE_PACK)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{case.reference}-evidence-pack.pdf"'
-    return response
-
-
 @school_view(MODERATORS)
 @require_POST
 def assess(request, pk):
@@ -453,13 +441,9 @@ def close(request, pk):
 @school_view(STAFF_ROLES)
 def chronology(request, pk):
     case = _case(request, pk)
+    if request.GET.get("format") == "pdf":  # the PDF is prepared in the background (export_views)
+        return redirect("cases:case_export", slug=case.school.slug, pk=case.pk, what="chronology-pdf")
     entries = chron.for_case(case, include_private=True)
-    if request.GET.get("format") == "pdf":
-        pdf = render_pdf("cases/chronology_pdf.html", {"school": case.school, "title": f"{case.reference}: chronology", "cases": [case], "entries": entries})
-        _viewed(request, case, AuditEvent.VIEW_CHRONOLOGY_PDF)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{case.reference}-chronology.pdf"'
-        return response
     _viewed(request, case, AuditEvent.VIEW_CHRONOLOGY)
     return render(request, "cases/chronology.html", {"case": case, "entries": entries, "title": f"{case.reference}: chronology"})
 
@@ -474,25 +458,10 @@ def parent_chronology(request, person_pk):
     cases = list(_parent_cases(request, person))
     if not cases:
         raise Http404("No cases you can see about this parent/carer")
+    if request.GET.get("format") == "pdf":  # the PDF is prepared in the background (export_views)
+        return redirect("cases:parent_export_kind", slug=request.school.slug, person_pk=person.pk, what="chronology-pdf")
     entries = chron.for_cases(cases, include_private=True, school=request.school, user=person.user)
     with transaction.atomic():
         for case in cases:
             _viewed(request, case, AuditEvent.VIEW_PARENT_CHRONOLOGY, person=person.pk)
-    if request.GET.get("format") == "pdf":
-        pdf = render_pdf("cases/chronology_pdf.html", {"school": request.school, "title": f"Chronology: {person.name}", "cases": cases, "entries": entries})
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="chronology-{person.pk}.pdf"'
-        return response
     return render(request, "cases/chronology.html", {"person": person, "cases": cases, "entries": entries, "title": f"Chronology: {person.name}"})
-
-
-@school_view(LEADERSHIP)
-def parent_export(request, person_pk):
-    """Subject access export: everything the school holds in cases about this parent/carer."""
-    person = get_object_or_404(Person, school=request.school, pk=person_pk, kind=Person.Kind.PARENT)
-    data, summary = subject_access_zip(request.school, person)
-    record(AuditEvent.SUBJECT_ACCESS_EXPORT, actor=request.user, school=request.school, target=person,
-           summary=f"Subject access export for {person.name}: {summary['cases']} case(s)", **summary)
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="subject-access-{request.school.slug}-{person.pk}.zip"'
-    return response

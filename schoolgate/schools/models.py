@@ -135,3 +135,7 @@ class Membership(models.Model):
         if self.person_id is None:
             return Person.objects.none()
         return Person.objects.filter(parent_links__parent=self.person).order_by("name")
+
+
+# The background job (exports, large imports) is defined beside its life cycle; imported here so Django finds it.
+from .background import BackgroundJob  # noqa: E402, F401

@@ -8,13 +8,21 @@
   is one cell, its lines separated by new lines or `;`. A file without a column leaves what is known.
 
 Every row is checked first; if any row is bad, nothing is imported and each problem is reported with
-its line number. Re-importing the same file changes nothing (people are matched on school, role, name).
+its line number. Re-importing the same file changes nothing (people are matched on school, role, name,
+case ignored). A parent's child is found by name with case and accents ignored ("émile zola" is Émile
+Zola) when only one pupil fits; a name that fits two pupils is refused.
+
+A large file (more than INLINE_ROWS rows) is imported by the background worker (`import_job`), in chunks
+of CHUNK rows, each committed with its checkpoint, so the web server is never held by one long write and a
+worker killed mid-import resumes after the last committed chunk (matching on names means a replayed chunk
+adds nobody twice).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -24,15 +32,22 @@ from django.db import transaction
 from schoolgate.audit.models import record
 
 from .audit_events import AuditEvent
+from .background import BackgroundJob, JobFailed
 from .models import Guardianship, Person, School
 
 HEADER = ["name", "role", "group", "aliases"]
 OPTIONAL = ("title", "address", "email")
 MAX_TITLE = 20
 MAX_ADDRESS = 500
+MAX_NAME = 200  # the columns' lengths in schools.models.Person
+MAX_GROUP = 120
+MAX_ALIAS = 200
+MAX_EMAIL = 254
 ROLES = {"pupil", "staff", "governor", "parent"}
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
+INLINE_ROWS = 1_000  # more rows than this go to the background worker
+CHUNK = 500
 
 
 @dataclass
@@ -82,7 +97,9 @@ def clean_contact(title: str, address: str, email: str) -> tuple[dict[str, str],
         problems.append(f"the title is longer than {MAX_TITLE} characters (write Mr, Mrs, Ms, Miss, Dr…)")
     if len(address) > MAX_ADDRESS:
         problems.append(f"the address is longer than {MAX_ADDRESS} characters")
-    if email:
+    if len(email) > MAX_EMAIL:
+        problems.append(f"the e-mail address is longer than {MAX_EMAIL} characters")
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
@@ -102,6 +119,10 @@ def parse_roster(data: bytes | str) -> list[RosterRow]:
     text = data.lstrip("\ufeff")
     if not text.strip():
         raise RosterError(["The file is empty."])
+    if "\x00" in text:
+        # Python's csv reads NUL as text, and PostgreSQL refuses it in a column (a 500): refused here, by line.
+        bad = [n for n, line in enumerate(text.splitlines(), start=1) if "\x00" in line]
+        raise RosterError([f"line {n}: holds a NUL character (a byte of 0), which is not text; save the file again as CSV" for n in bad[:50]])
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -140,8 +161,15 @@ def parse_roster(data: bytes | str) -> list[RosterRow]:
             if not name:
                 errors.append(f"line {line}: the name is empty")
                 continue
-            if len(name) > 200:
-                errors.append(f"line {line}: the name is longer than 200 characters")
+            if len(name) > MAX_NAME:
+                errors.append(f"line {line}: the name is longer than {MAX_NAME} characters")
+                continue
+            if role != "parent" and len(group) > MAX_GROUP:
+                errors.append(f"line {line}: the group is longer than {MAX_GROUP} characters")
+                continue
+            long_aliases = [a for a in _split(aliases) if len(a) > MAX_ALIAS]
+            if long_aliases:
+                errors.append(f"line {line}: the alias '{long_aliases[0][:20]}…' is longer than {MAX_ALIAS} characters")
                 continue
             if role not in ROLES:
                 errors.append(f"line {line}: role '{role}' is not one of pupil, staff, governor, parent")
@@ -159,59 +187,145 @@ def parse_roster(data: bytes | str) -> list[RosterRow]:
     return rows
 
 
+def fold(name: str) -> str:
+    """A name with case, accents and spacing ignored: "émile  ZOLA" and "Emile Zola" fold alike."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+class _Pupils:
+    """The pupils a parent row may name: the school's and the file's, found by name (case, then accents ignored)."""
+
+    def __init__(self, names):
+        self.exact: dict[str, str] = {}
+        self.folded: dict[str, set[str]] = {}
+        for name in names:
+            self.exact.setdefault(name.casefold(), name)
+            self.folded.setdefault(fold(name), set()).add(name)
+
+    def find(self, wanted: str) -> str | list[str]:
+        """The pupil's roster name, or the list of candidates (none, or more than one)."""
+        if wanted.casefold() in self.exact:
+            return self.exact[wanted.casefold()]
+        candidates = sorted(self.folded.get(fold(wanted), ()))
+        return candidates[0] if len(candidates) == 1 else candidates
+
+
+def _check_children(school: School, rows: list[RosterRow]) -> dict[tuple[int, str], str]:
+    """Every parent row's children resolved to pupils' roster names; RosterError listing every one not found."""
+    names = list(school.people.filter(kind="pupil").values_list("name", flat=True))
+    pupils = _Pupils(names + [r.name for r in rows if r.role == "pupil"])
+    resolved, errors = {}, []
+    for row in rows:
+        if row.role != "parent":
+            continue
+        for child in _split(row.group):
+            found = pupils.find(child)
+            if isinstance(found, str):
+                resolved[(row.line, child)] = found
+            elif found:
+                errors.append(f"line {row.line}: child '{child}' of {row.name} could be {' or '.join(found)}; write the name exactly as on the roster")
+            else:
+                errors.append(f"line {row.line}: child '{child}' of {row.name} is not a pupil on the roster")
+    if errors:
+        raise RosterError(errors)
+    return resolved
+
+
 def import_roster(school: School, data: bytes | str, *, actor=None, source: str = "upload") -> ImportResult:
     """Validate everything, then apply it in one transaction. Raises RosterError; nothing half-imported."""
     rows = parse_roster(data)
+    children = _check_children(school, rows)
     result = ImportResult()
-    existing_pupils = {n.casefold() for n in school.people.filter(kind="pupil").values_list("name", flat=True)}
-    file_pupils = {r.name.casefold() for r in rows if r.role == "pupil"}
-    errors = []
-    for row in rows:
-        if row.role == "parent":
-            for child in _split(row.group):
-                if child.casefold() not in existing_pupils | file_pupils:
-                    errors.append(f"line {row.line}: child '{child}' of {row.name} is not a pupil on the roster")
-    if errors:
-        raise RosterError(errors)
-
     with transaction.atomic():
-        people: dict[tuple[str, str], Person] = {}
-        for row in rows:
-            group = "" if row.role == "parent" else row.group
-            person = Person.objects.filter(school=school, kind=row.role, name__iexact=row.name).first()
-            if person is None:
-                person = Person.objects.create(school=school, kind=row.role, name=row.name, group=group, aliases=row.aliases, **row.contact)
-                result.created += 1
-            elif person.group != group or person.aliases != row.aliases or any(getattr(person, k) != v for k, v in row.contact.items()):
-                person.group, person.aliases = group, row.aliases
-                for key, value in row.contact.items():
-                    setattr(person, key, value)
-                person.save(update_fields=["group", "aliases", *row.contact, "updated_at"])
-                result.updated += 1
-            else:
-                result.unchanged += 1
-            people[(row.role, row.name.casefold())] = person
-        for row in rows:
-            if row.role != "parent":
-                continue
-            parent = people[("parent", row.name.casefold())]
-            for child_name in _split(row.group):
-                child = people.get(("pupil", child_name.casefold())) or Person.objects.get(
-                    school=school, kind="pupil", name__iexact=child_name
-                )
-                _, made = Guardianship.objects.get_or_create(parent=parent, child=child)
-                result.links += int(made)
-        record(
-            AuditEvent.ROSTER_IMPORT,
-            actor=actor,
-            school=school,
-            summary=f"Roster imported from {source}: {result.summary()}",
-            created=result.created,
-            updated=result.updated,
-            unchanged=result.unchanged,
-            links=result.links,
-        )
+        _apply(school, rows, children, result)
+        _link(school, rows, children, result)
+        _record(school, result, actor, source)
     return result
+
+
+def _people(school: School) -> dict[tuple[str, str], Person]:
+    return {(p.kind, p.name.casefold()): p for p in school.people.all()}
+
+
+def _apply(school: School, rows: list[RosterRow], children, result: ImportResult) -> None:
+    """Add or update the people of these rows (matched on role and name, case ignored)."""
+    people = _people(school)
+    for row in rows:
+        group = "" if row.role == "parent" else row.group
+        person = people.get((row.role, row.name.casefold()))
+        if person is None:
+            person = Person.objects.create(school=school, kind=row.role, name=row.name, group=group, aliases=row.aliases, **row.contact)
+            people[(row.role, row.name.casefold())] = person
+            result.created += 1
+        elif person.group != group or person.aliases != row.aliases or any(getattr(person, k) != v for k, v in row.contact.items()):
+            person.group, person.aliases = group, row.aliases
+            for key, value in row.contact.items():
+                setattr(person, key, value)
+            person.save(update_fields=["group", "aliases", *row.contact, "updated_at"])
+            result.updated += 1
+        else:
+            result.unchanged += 1
+
+
+def _link(school: School, rows: list[RosterRow], children, result: ImportResult) -> None:
+    people = _people(school)
+    for row in rows:
+        if row.role != "parent":
+            continue
+        parent = people[("parent", row.name.casefold())]
+        for child_name in _split(row.group):
+            child = people[("pupil", children[(row.line, child_name)].casefold())]
+            _, made = Guardianship.objects.get_or_create(parent=parent, child=child)
+            result.links += int(made)
+
+
+def _record(school: School, result: ImportResult, actor, source: str) -> None:
+    record(
+        AuditEvent.ROSTER_IMPORT,
+        actor=actor,
+        school=school,
+        summary=f"Roster imported from {source}: {result.summary()}",
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        links=result.links,
+    )
+
+
+def import_job(job: BackgroundJob, progress) -> str:
+    """The background import of a large file (`background_jobs`): chunk by chunk, each chunk committed together
+    with its checkpoint and running counts, so a retry after a crash carries on where the last commit ended."""
+    try:
+        data = job.path(job.input_file).read_bytes()
+    except OSError:
+        raise JobFailed("The uploaded file is no longer there; upload it again.") from None
+    try:
+        rows = parse_roster(data)
+        children = _check_children(job.school, rows)
+    except RosterError as exc:
+        raise JobFailed("The file has problems; nothing was imported: " + "; ".join(exc.errors[:20])) from None
+    total = len(rows) + 1  # the last step links parents to their children
+    counts = job.params.get("counts", {})
+    result = ImportResult(**{k: counts.get(k, 0) for k in ("created", "updated", "unchanged", "links")})
+    start = job.done
+    progress(start, total)
+    for first in range(start, len(rows), CHUNK):
+        chunk = rows[first:first + CHUNK]
+        with transaction.atomic():
+            _apply(job.school, chunk, children, result)
+            _checkpoint(job, first + len(chunk), total, result)
+        progress(first + len(chunk), total)
+    with transaction.atomic():
+        _link(job.school, rows, children, result)
+        _record(job.school, result, job.created_by, job.params.get("source", "upload"))
+        _checkpoint(job, total, total, result)
+    return f"Roster imported: {result.summary()}."
+
+
+def _checkpoint(job: BackgroundJob, done: int, total: int, result: ImportResult) -> None:
+    job.params = {**job.params, "counts": {"created": result.created, "updated": result.updated, "unchanged": result.unchanged, "links": result.links}}
+    BackgroundJob.objects.filter(pk=job.pk).update(done=done, total=total, params=job.params)
 
 
 @transaction.atomic

@@ -23,3 +23,20 @@ def open_for(user):
                          parent_user=parent, evidence_text=text, evidence_label="Facebook group post", **kwargs)
 
     return make
+
+
+@pytest.fixture
+def prepare():
+    """prepare(client, export_page_url) -> the download response: asks for the document (the immediate task
+    backend prepares it at once), then follows the page's download link."""
+    import re
+
+    def run(client, url):
+        asked = client.post(url)
+        assert asked.status_code == 302, asked.status_code
+        page = client.get(url).content.decode()
+        link = re.search(r'href="([^"]+/download/)"', page)
+        assert link, page
+        return client.get(link.group(1))
+
+    return run

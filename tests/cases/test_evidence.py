@@ -121,12 +121,12 @@ def test_no_evidence_after_closing(stokes, open_for):
         add_evidence_url(case, url="https://x.example", seen_on=case.opened_at.date(), label="", added_by=case.opened_by)
 
 
-def test_evidence_pack_pdf_lists_items_hashes_and_custody(stokes, open_for, login, output_dir):
+def test_evidence_pack_pdf_lists_items_hashes_and_custody(stokes, open_for, login, output_dir, prepare):
     from pypdf import PdfReader
 
     case = open_for(stokes)
     add_evidence_file(case, upload=SimpleUploadedFile("a.png", png_bytes()), label="Screenshot", added_by=case.opened_by)
-    response = login("head@stokes-wood.demo").get(reverse("cases:evidence_pack", args=["stokes-wood", case.pk]))
+    response = prepare(login("head@stokes-wood.demo"), reverse("cases:evidence_pack", args=["stokes-wood", case.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     (output_dir / "case-evidence-pack.pdf").write_bytes(response.content)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace("\n", "")
