@@ -232,6 +232,13 @@ def _check_children(school: School, rows: list[RosterRow]) -> dict[tuple[int, st
     return resolved
 
 
+def check_roster(school: School, data: bytes | str) -> list[RosterRow]:
+    """Every check of the import, changing nothing (the page runs it before queuing a large file)."""
+    rows = parse_roster(data)
+    _check_children(school, rows)
+    return rows
+
+
 def import_roster(school: School, data: bytes | str, *, actor=None, source: str = "upload") -> ImportResult:
     """Validate everything, then apply it in one transaction. Raises RosterError; nothing half-imported."""
     rows = parse_roster(data)

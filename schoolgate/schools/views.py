@@ -5,17 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from schoolgate.audit.models import AuditEntry
 
 from .access import school_view
 from .accounts import RoleError, give_role, grantable_roles, remove_role
+from .background import BackgroundJob, fail_dead
+from .background_tasks import retry, start
 from .dashboard import dashboard_panels
 from .forms import AccountForm, ContactForm, RosterUploadForm
 from .models import EVERYONE, LEADERSHIP, MODERATORS, Membership
-from .roster import RosterError, import_roster, update_contact
+from .roster import INLINE_ROWS, RosterError, check_roster, import_roster, update_contact
+
+PER_PAGE = 100  # rosters run to 20,000 people and audit logs to millions of entries: lists are paged
 
 
 @login_required
@@ -45,16 +52,64 @@ def roster(request):
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            result = import_roster(school, upload.read(), actor=request.user, source=upload.name)
+            # Checked here (no write), so a bad file is refused on the page at once, with every line's problem.
+            rows = check_roster(school, data)
+            if len(rows) > INLINE_ROWS:
+                job = start(school, kind="roster_import", title=f"Roster import from {upload.name[:100]} ({len(rows):,} rows)",
+                            user=request.user, params={"source": upload.name[:100]}, input_data=data)
+                return redirect("schools:roster_import", slug=school.slug, job_pk=job.pk)
+            result = import_roster(school, data, actor=request.user, source=upload.name)
         except RosterError as exc:
             errors = exc.errors
         else:
             messages.success(request, f"Roster imported: {result.summary()}.")
             return redirect("schools:roster", slug=school.slug)
-    people = school.people.prefetch_related("children_links__child").order_by("kind", "name")
     status = 400 if errors or form.errors else 200
-    return render(request, "schools/roster.html", {"form": form, "errors": errors, "people": people}, status=status)
+    return render(request, "schools/roster.html", {"form": form, "errors": errors, "people": _people_page(request)}, status=status)
+
+
+def _people_page(request):
+    people = request.school.people.prefetch_related("children_links__child").order_by("kind", "name")
+    return Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _import_job(request, job_pk) -> BackgroundJob:
+    job = BackgroundJob.objects.filter(pk=job_pk, school=request.school, kind="roster_import").first()
+    if job is None:
+        raise Http404("No such import")
+    if job.is_dead:
+        fail_dead()
+        job.refresh_from_db()
+    return job
+
+
+def _import_urls(request, job) -> dict:
+    args = [request.school.slug, job.pk]
+    return {"progress_url": reverse("schools:roster_import_progress", args=args), "retry_url": reverse("schools:roster_import_retry", args=args)}
+
+
+@school_view(MODERATORS)
+def roster_import(request, job_pk):
+    """A large roster file being imported by the background worker: its progress, then what it did."""
+    job = _import_job(request, job_pk)
+    return render(request, "schools/roster_import.html", {"job": job, **_import_urls(request, job)})
+
+
+@school_view(MODERATORS)
+def roster_import_progress(request, job_pk):
+    job = _import_job(request, job_pk)
+    return render(request, "schools/_job.html", {"job": job, **_import_urls(request, job)})
+
+
+@school_view(MODERATORS)
+@require_POST
+def roster_import_retry(request, job_pk):
+    job = _import_job(request, job_pk)
+    if not retry(job):
+        messages.error(request, "Only an import that failed can be tried again.")
+    return redirect("schools:roster_import", slug=request.school.slug, job_pk=job.pk)
 
 
 def _roster_contact(request):
@@ -76,14 +131,13 @@ def _roster_contact(request):
             else:
                 messages.success(request, f"Contact details of {person.name} saved.")
                 return redirect("schools:roster", slug=school.slug)
-    people = school.people.prefetch_related("children_links__child").order_by("kind", "name")
     return render(request, "schools/roster.html",
-                  {"form": RosterUploadForm(), "errors": [], "people": people, "contact": contact, "contact_person": person}, status=400)
+                  {"form": RosterUploadForm(), "errors": [], "people": _people_page(request), "contact": contact, "contact_person": person}, status=400)
 
 
 @school_view(LEADERSHIP)
 def audit_log(request):
-    entries = AuditEntry.objects.filter(school=request.school).order_by("-id")[:300]
+    entries = Paginator(AuditEntry.objects.filter(school=request.school).order_by("-id"), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "schools/audit.html", {"entries": entries})
 
 
