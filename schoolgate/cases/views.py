@@ -18,6 +18,7 @@ from schoolgate.audit.models import record
 from schoolgate.channel.models import ReviewItem
 from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import LEADERSHIP, MODERATORS, STAFF_ROLES, Membership, Person, Role
+from schoolgate.schools.paging import paged
 
 from . import chronology as chron
 from . import letters
@@ -145,6 +146,11 @@ def detail(request, pk):
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
+# A case can gather hundreds of items and notes; the page shows them a page at a time (newest notes first).
+EVIDENCE_PER_PAGE = 25
+NOTES_PER_PAGE = 25
+
+
 def _detail_context(request, case, **forms):
     staff = get_user_model().objects.filter(memberships__school=case.school, memberships__role__in=sorted(STAFF_ROLES)).distinct().order_by("first_name")
     ladder = ladder_for(case)
@@ -152,10 +158,11 @@ def _detail_context(request, case, **forms):
         "case": case,
         "ladder": ladder,
         "recommended": recommend_for(case, ladder),
-        "evidence": case.evidence.select_related("corrects").all(),
+        "evidence": paged(request, case.evidence.select_related("corrects").order_by("id"), per_page=EVIDENCE_PER_PAGE, name="evidence_page", anchor="evidence"),
+        "evidence_numbers": [(pk, f"E{pk}") for pk in case.evidence.order_by("id").values_list("pk", flat=True)],
         "letters": case.letters.all(),
         "deadlines": case.deadlines.all(),
-        "notes": case.notes.all(),
+        "notes": paged(request, case.notes.order_by("-at", "-id"), per_page=NOTES_PER_PAGE, name="notes_page", anchor="notes"),
         "can_act": _can_act(request, case),
         "is_leadership": bool(request.roles & LEADERSHIP),
         "text_form": forms.get("text_form") or TextEvidenceForm(),
@@ -165,7 +172,6 @@ def _detail_context(request, case, **forms):
         "note_form": forms.get("note_form") or NoteForm(),
         "close_form": forms.get("close_form") or CloseForm(),
         "staff": staff,
-        "findings": case.findings(),
     }
 
 

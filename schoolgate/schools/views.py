@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from .background_tasks import retry, start
 from .dashboard import dashboard_panels
 from .forms import AccountForm, ContactForm, RosterUploadForm
 from .models import EVERYONE, LEADERSHIP, MODERATORS, Membership
+from .paging import paged
 from .roster import INLINE_ROWS, RosterError, check_roster, import_roster, update_contact
 
 PER_PAGE = 100  # rosters run to 20,000 people and audit logs to millions of entries: lists are paged
@@ -72,7 +72,7 @@ def roster(request):
 
 def _people_page(request):
     people = request.school.people.prefetch_related("children_links__child").order_by("kind", "name")
-    return Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
+    return paged(request, people, per_page=PER_PAGE)
 
 
 def _import_job(request, job_pk) -> BackgroundJob:
@@ -137,7 +137,7 @@ def _roster_contact(request):
 
 @school_view(LEADERSHIP)
 def audit_log(request):
-    entries = Paginator(AuditEntry.objects.filter(school=request.school).order_by("-id"), PER_PAGE).get_page(request.GET.get("page"))
+    entries = paged(request, AuditEntry.objects.filter(school=request.school).order_by("-id"), per_page=PER_PAGE)
     return render(request, "schools/audit.html", {"entries": entries})
 
 
