@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 # A running job whose heartbeat is older than this has lost its worker. Builders beat at least once per
 # step; the longest single step (one WeasyPrint render of a large pack) is well under this.
 DEAD_AFTER = timedelta(minutes=10)
+# Prepared files hold children's and parents' data: kept long enough to download, then deleted (daily job).
+KEEP_FILES = timedelta(days=7)
 
 
 class BackgroundJob(models.Model):
@@ -200,7 +202,13 @@ def _finish(job: BackgroundJob, result: Output | str) -> None:
         fields["summary"] = str(result)[:500]
     if job.total:
         fields["done"] = job.total
-    BackgroundJob.objects.filter(pk=job.pk).update(**fields)
+    BackgroundJob.objects.filter(pk=job.pk).update(**fields, input_file="")
+    _unlink(job, job.input_file)  # an uploaded file is not kept once its work is done
+
+
+def _unlink(job: BackgroundJob, name: str) -> None:
+    if name:
+        job.path(name).unlink(missing_ok=True)
 
 
 def fail(job: BackgroundJob, message: str) -> None:
@@ -218,6 +226,25 @@ def fail_dead(stdout=None) -> int:
     if count and stdout is not None:
         stdout.write(f"{count} background job(s) whose worker stopped marked failed; they can be retried.")
     return count
+
+
+def purge_files(stdout=None) -> int:
+    """Delete the files of jobs finished more than KEEP_FILES ago (the rows stay: what was prepared, when, by whom)."""
+    cutoff = timezone.now() - KEEP_FILES
+    purged = 0
+    for job in BackgroundJob.objects.filter(finished_at__lt=cutoff).exclude(file="", input_file=""):
+        _unlink(job, job.file)
+        _unlink(job, job.input_file)
+        BackgroundJob.objects.filter(pk=job.pk).update(file="", input_file="")
+        purged += 1
+    if purged and stdout is not None:
+        stdout.write(f"{purged} prepared download(s) older than {KEEP_FILES.days} days deleted.")
+    return purged
+
+
+def daily(stdout=None) -> None:
+    fail_dead(stdout)
+    purge_files(stdout)
 
 
 def requeue(job: BackgroundJob) -> bool:

@@ -14,8 +14,11 @@ from django.conf import settings
 
 from schoolgate import backups, datadir
 
+from . import background
+
 
 def daily(stdout=None) -> None:
+    background.daily(stdout)  # jobs whose worker died marked failed; old prepared downloads deleted
     folder = getattr(settings, "SCHOOLGATE_BACKUP_DIR", None)
     if not folder:
         return

@@ -122,3 +122,27 @@ def test_unknown_document_kinds_and_other_peoples_jobs_are_404(stokes, open_for,
     assert client.get(reverse("cases:case_export", args=[SW, case.pk, "everything"])).status_code == 404
     assert client.get(reverse("cases:job_progress", args=[SW, 999999])).status_code == 404
     assert client.post(reverse("cases:job_retry", args=[SW, 999999])).status_code == 404
+
+
+def test_the_daily_job_fails_dead_jobs_and_deletes_old_files(stokes, open_for, login, settings):
+    from io import StringIO
+
+    from schoolgate.schools.jobs import daily
+
+    case = open_for(stokes)
+    client = login("head@stokes-wood.demo")
+    client.post(reverse("cases:evidence_pack", args=[SW, case.pk]))
+    old = BackgroundJob.objects.get(kind="evidence_pack")
+    path = old.path(old.file)
+    assert path.exists() and path.stat().st_mode & 0o777 == 0o600
+    BackgroundJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    dead = BackgroundJob.objects.create(school=stokes, kind="case_chronology", title="x", params={"case": case.pk},
+                                        status="running", heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    out = StringIO()
+    daily(stdout=out)
+    assert "1 background job(s) whose worker stopped marked failed" in out.getvalue() and "1 prepared download(s)" in out.getvalue()
+    assert not path.exists() and BackgroundJob.objects.get(pk=old.pk).file == ""
+    assert BackgroundJob.objects.get(pk=dead.pk).status == "failed"
+    page = client.get(reverse("cases:evidence_pack", args=[SW, case.pk])).content.decode()
+    assert "prepared files are kept for a week" in page and "Prepare a fresh copy" in page
+    assert client.get(reverse("cases:job_download", args=[SW, old.pk])).status_code == 404

@@ -45,7 +45,11 @@ def test_a_large_file_is_queued_with_progress_then_imported(stokes, login, small
     page = client.get(response["Location"]).content.decode()
     assert "Waiting for the background worker" in page and 'hx-trigger="every 2s"' in page
     assert Person.objects.filter(school=stokes).count() == before  # nothing written by the web request
+    upload_path = job.path(job.input_file)
+    assert upload_path.exists() and upload_path.stat().st_mode & 0o777 == 0o600
     assert roster_run(job) == "done"
+    job.refresh_from_db()
+    assert job.input_file == "" and not upload_path.exists()  # the uploaded file is not kept once imported
     partial = client.get(reverse("schools:roster_import_progress", args=[SW, job.pk])).content.decode()
     assert "hx-trigger" not in partial and "Ready" in partial and "45 added" in partial
     assert Person.objects.filter(school=stokes).count() == before + 45

@@ -5,10 +5,12 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+DAILY_HOURS = 24
+
 
 class Command(BaseCommand):
-    help = ("Set up the database and demo data, start the background worker, then serve with the production web server "
-            "(`schoolgate serve`). Ctrl-C stops both.")
+    help = ("Set up the database and demo data, start the background worker and the daily jobs (now, then every 24 "
+            "hours), then serve with the production web server (`schoolgate serve`). Ctrl-C stops them all.")
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", "--addrport", dest="bind", default="127.0.0.1:8000", help="address:port to listen on")
@@ -27,6 +29,10 @@ class Command(BaseCommand):
         # finish the task in hand (a second signal would cut the task short).
         worker = subprocess.Popen([sys.executable, "-m", "schoolgate", "worker"], start_new_session=True)
         self.stdout.write(f"Background worker started (pid {worker.pid}).")
+        # The daily jobs (reminders, deadlines, consent expiry, retention purges, backups, the audit anchor) run
+        # now and then every 24 hours, as the systemd timer runs them in a deployment; own session, as the worker.
+        daily = subprocess.Popen([sys.executable, "-m", "schoolgate", "daily", "--every", str(DAILY_HOURS)], start_new_session=True)
+        self.stdout.write(f"Daily jobs started (pid {daily.pid}): now, then every {DAILY_HOURS} hours.")
         self.stdout.write(self.style.SUCCESS(f"Open http://{bind}/ and log in with one of the accounts above."))
         self.stdout.flush()
         # What is demoed is what is deployed: `schoolgate serve`, in a fresh process. Not forked from this one,
@@ -40,6 +46,7 @@ class Command(BaseCommand):
             pass
         finally:
             _stop(server, grace=2, timeout=40)
+            _stop(daily, grace=0, timeout=60)
             _stop(worker, grace=0, timeout=60)
 
 
