@@ -14,11 +14,12 @@ from django.conf import settings
 
 from schoolgate import backups, datadir
 
-from . import background
+from . import background, orphans
 
 
 def daily(stdout=None) -> None:
     background.daily(stdout)  # jobs whose worker died marked failed; old prepared downloads deleted
+    orphans.rescue(stdout)  # tasks left "running" by a worker that died: failed, and queued again
     folder = getattr(settings, "SCHOOLGATE_BACKUP_DIR", None)
     if not folder:
         return
