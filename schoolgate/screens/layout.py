@@ -144,12 +144,14 @@ def _chroma(colour) -> int:
 
 def lay_out(rgb: np.ndarray, lines: list[Line]) -> list[Message]:
     page = Page(rgb)
-    content = [ln for ln in lines if page.top <= ln.cy < page.bottom and not _is_chip(page, ln)]
+    content = [ln for ln in lines if page.top <= ln.cy < page.bottom]
     if not content:
         return []
     blocks = _bubbles(page, content)
     in_bubbles = {id(ln) for b in blocks for ln in b.lines}
-    free = [ln for ln in content if id(ln) not in in_bubbles]
+    # A chip centred between the bubbles ("Today", "Dave added you") is not a message.
+    blocks = [b for b in blocks if not _centred(page, b.box)]
+    free = [ln for ln in content if id(ln) not in in_bubbles and not (_centred(page, ln.box) and _date_chip.match(ln.text))]
     blocks += _free_blocks(page, free)
     blocks.sort(key=lambda b: (b.box[1], b.box[0]))
     _attach_meta(blocks)
@@ -163,14 +165,9 @@ def lay_out(rgb: np.ndarray, lines: list[Line]) -> list[Message]:
     return messages
 
 
-def _is_chip(page: Page, line: Line) -> bool:
-    """A date chip ("Today") or a short system notice centred between the bubbles, not a message."""
-    centre = (line.x0 + line.x1) / 2
-    if abs(centre - page.width / 2) > page.width * 0.04:
-        return False
-    if _date_chip.match(line.text):
-        return line.x0 > page.width * 0.12
-    return line.x0 > page.width * 0.25 and line.box[2] < page.width * 0.45
+def _centred(page: Page, box: Box) -> bool:
+    centre = box[0] + box[2] / 2
+    return abs(centre - page.width / 2) < page.width * 0.03 and box[0] > page.width * 0.1 and box[2] < page.width * 0.5
 
 
 def _bubbles(page: Page, lines: list[Line]) -> list[_Block]:
