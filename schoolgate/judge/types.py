@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -81,6 +82,16 @@ CATEGORIES: tuple[str, ...] = tuple(CATEGORY)
 
 DECISIONS = ("allow", "review", "block")
 
+# The school's own "this list is non-exhaustive" sentence, and its objective to safeguard everyone
+# associated with the school: clauses that name no category, found by their words. The judge cites
+# them to hold (never to block) a finding in a category the school's list does not name; a school whose
+# policy has no such sentence (or removes it at a review) gets no such rule.
+NON_EXHAUSTIVE_RE = re.compile(r"\bnon-?exhaustive\b|\bnot (?:an )?exhaustive\b", re.IGNORECASE)
+SAFEGUARD_RE = re.compile(r"^\W*safeguard\b", re.IGNORECASE)
+# Categories that hold a post for a moderator at most: a specific clause may name them, but on their
+# own they are milder than a threat, hate, an allegation of a crime or a home address.
+MILD = ("complaint", "naming_child", "staff_contact", "speaking_for_school", "image_consent")
+
 
 def category_label(name: str) -> str:
     """Plain words for a category; an unknown name (an old record) is shown readably, not dropped."""
@@ -108,6 +119,11 @@ class Clause:
     examples: tuple[str, ...] = ()
 
 
+def is_non_exhaustive(clause: Clause) -> bool:
+    """A clause that names no category and says the school's list is non-exhaustive."""
+    return not clause.categories and NON_EXHAUSTIVE_RE.search(clause.text) is not None
+
+
 @dataclass(frozen=True)
 class PolicyView:
     """What the judge needs of one school's current policy version."""
@@ -128,6 +144,14 @@ class PolicyView:
     def names(self, category: str) -> bool:
         """True when this school's policy names the category (a breach, not advice)."""
         return any(category in c.categories for c in self.clauses)
+
+    def non_exhaustive(self) -> list[Clause]:
+        """The school's "this list is non-exhaustive" sentence, then its safeguarding objective; empty
+        when the policy does not say its list is non-exhaustive."""
+        lists = [c for c in self.clauses if is_non_exhaustive(c)]
+        if not lists:
+            return []
+        return lists[:1] + [c for c in self.clauses if not c.categories and SAFEGUARD_RE.search(c.text)][:1]
 
     def thresholds_for(self, category: str) -> tuple[float, float]:
         override = self.category_thresholds.get(category, {})

@@ -50,10 +50,13 @@ def test_phone_number_of_a_named_person_is_a_breach_at_stokes_wood(sw, roster):
     assert v.decision in ("review", "block")
 
 
-def test_confidential_is_advice_at_high_hesket(hh, roster):
+def test_confidential_is_held_under_the_non_exhaustive_sentence_at_high_hesket(hh, roster):
+    """High Hesket's list does not name confidential information; its list is only examples, so the
+    number holds the post for a moderator (never blocks: only a specific clause may block)."""
     v = analyse("Mrs Wood's personal number is 07911 123456, ring her", hh, roster)
     conf = [f for f in v.findings if f.category == "confidential"]
-    assert conf and all(not f.breach and f.clause is None for f in conf)
+    assert conf and all(f.breach and f.clause == "hh-non-exhaustive" for f in conf)
+    assert v.decision == "review"
 
 
 @pytest.mark.parametrize("text", [

@@ -9,7 +9,8 @@ from schoolgate.judge.types import Clause, Finding, PolicyView
 
 def policy(**kw) -> PolicyView:
     clauses = (Clause("c-complaint", "Conduct", "Complaining about the school on social media", ("complaint",)),
-               Clause("c-naming", "Conduct", "Naming children", ("naming_child",)))
+               Clause("c-naming", "Conduct", "Naming children", ("naming_child",)),
+               Clause("c-abuse", "Conduct", "Sending abusive messages", ("abuse",)))
     return PolicyView("t", "Test School", clauses, channels=("class_teacher", "headteacher"), **kw)
 
 
@@ -22,7 +23,16 @@ def test_thresholds_allow_review_block():
     cl = {c.id: c for c in p.clauses}
     assert decide([finding("complaint", 0.49, "c-complaint")], p, cl)[0] == "allow"
     assert decide([finding("complaint", 0.5, "c-complaint")], p, cl)[0] == "review"
-    assert decide([finding("complaint", 0.85, "c-complaint")], p, cl)[0] == "block"
+    assert decide([finding("abuse", 0.85, "c-abuse")], p, cl)[0] == "block"
+
+
+def test_mild_categories_hold_at_most():
+    """A complaint, naming a child, contacting staff, speaking for the school and images are milder than
+    threats, hate or a home address: however sure the judge is, a moderator decides."""
+    p = policy()
+    cl = {c.id: c for c in p.clauses}
+    assert decide([finding("complaint", 0.99, "c-complaint")], p, cl)[0] == "review"
+    assert decide([finding("naming_child", 0.99, "c-naming")], p, cl)[0] == "review"
 
 
 def test_per_category_override():
@@ -30,7 +40,7 @@ def test_per_category_override():
     cl = {c.id: c for c in p.clauses}
     assert decide([finding("naming_child", 0.88, "c-naming")], p, cl)[0] == "allow"
     assert decide([finding("naming_child", 0.95, "c-naming")], p, cl)[0] == "review"
-    assert decide([finding("complaint", 0.88, "c-complaint")], p, cl)[0] == "block"
+    assert decide([finding("abuse", 0.88, "c-abuse")], p, cl)[0] == "block"
 
 
 def test_advice_never_holds_a_post():
@@ -68,13 +78,15 @@ def test_naming_child_breach_at_high_hesket_advice_at_stokes_wood(sw, hh, roster
     assert v_sw.decision == "allow"
 
 
-def test_staff_contact_and_image_consent_breach_at_stokes_wood_advice_at_high_hesket(sw, hh, roster):
+def test_staff_contact_and_image_consent_breach_at_stokes_wood_held_as_non_exhaustive_at_high_hesket(sw, hh, roster):
     for text, cat in (("I've sent Miss Patel a friend request on Facebook.", "staff_contact"),
                       ("Here's a photo of the whole class at the nativity!", "image_consent")):
         f_sw = [f for f in analyse(text, sw, roster).findings if f.category == cat]
-        f_hh = [f for f in analyse(text, hh, roster).findings if f.category == cat]
+        v_hh = analyse(text, hh, roster)
+        f_hh = [f for f in v_hh.findings if f.category == cat]
         assert f_sw and all(f.breach and f.clause.startswith("sw-") for f in f_sw)
-        assert f_hh and all(not f.breach and f.clause is None for f in f_hh)
+        assert f_hh and all(f.breach and f.clause == "hh-non-exhaustive" for f in f_hh)
+        assert v_hh.decision == "review"
 
 
 def test_own_child_is_not_naming(hh, roster):

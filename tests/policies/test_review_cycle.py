@@ -24,7 +24,7 @@ def start_and_publish(client, school_slug="high-hesket"):
     response = client.post(f"/{school_slug}/policies/review/", {"version": "November 2026"})
     assert response.status_code == 302
     draft = PolicyVersion.objects.get(school__slug=school_slug, version="November 2026")
-    assert draft.status == "draft" and draft.clauses.count() == 10
+    assert draft.status == "draft" and draft.clauses.count() == 12
     return draft
 
 
