@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import export_views, letter_views, views
 
 app_name = "cases"
 
@@ -23,6 +23,9 @@ urlpatterns = [
     path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/", views.letter, name="letter"),
     path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/pdf/", views.letter_pdf, name="letter_pdf"),
     path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/preview/", views.letter_preview, name="letter_preview"),
+    path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/check/", letter_views.letter_check, name="letter_check"),
+    path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/send/", letter_views.letter_send, name="letter_send"),
+    path("<slug:slug>/cases/<int:pk>/letters/<int:lid>/sent/", letter_views.letter_sent, name="letter_sent"),
     path("<slug:slug>/cases/<int:pk>/notes/", views.note, name="note"),
     path("<slug:slug>/cases/<int:pk>/staff/", views.staff_access, name="staff_access"),
     path("<slug:slug>/cases/<int:pk>/deadlines/<int:did>/met/", views.deadline_met, name="deadline_met"),
