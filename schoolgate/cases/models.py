@@ -420,3 +420,38 @@ class CaseEvent(AppendOnly):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class ScreenshotReading(AppendOnly):
+    """The messages read from a screenshot (an `Evidence` file, whose bytes are never altered), each with
+    its box on the image and its verdict: a derived record linked to the original. A member of staff's
+    correction of a misread word is a new reading that `corrects` the one before; the first stays."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="readings")
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="corrections")
+    # One dict per message: author, time, text, box [x, y, w, h], segments, decision, explanation, findings, on_roster.
+    messages = models.JSONField(default=list)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    engine = models.CharField(max_length=100)
+    # For a correction: {"message": index, "was": words read, "now": words meant, "reason": why}.
+    correction = models.JSONField(null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_by_label = models.CharField(max_length=200, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+
+
+class ScreenshotReveal(AppendOnly):
+    """A member of staff chose to see the names of people on a screenshot who are not on the roster (shown
+    to everyone else as "Participant N"), and said why."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="screenshot_reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
