@@ -98,7 +98,7 @@ class LetterForm(forms.ModelForm):
 
     platform = forms.ChoiceField(required=False, label="Where the content is", help_text="The letter names the site and how it takes reports.")
     delivery = forms.ChoiceField(required=False, widget=forms.RadioSelect, label="How is the letter sent?",
-                                 help_text="Needed for “Save and send”: e-mail sends it now; otherwise you are recorded as the person who posted it or handed it over.")
+                                 help_text="E-mail sends it when you press “Send letter” on the next page; otherwise you are recorded as the person who posted it or handed it over.")
 
     class Meta:
         model = Letter

@@ -50,8 +50,22 @@ def test_head_sends_a_warning_letter_by_email(live_server, log_in, page, output_
     page.check("input[name=delivery][value=email]")
     page.screenshot(path=str(output_dir / "letter-story-form.png"), full_page=True)
     page.click("#send-letter")
-    page.wait_for_url(re.compile(r"/stokes-wood/cases/\d+/$"))
-    assert "E-mailed to parent@stokes-wood.demo" in page.content()
+    # Check your answers: nothing has gone yet; the page shows who, where, how and the words.
+    page.wait_for_url(re.compile(r"/letters/\d+/check/\?delivery=email$"))
+    assert mail.outbox == []
+    check = page.inner_text("main")
+    for shown in ("Kelly Bennett", "Dear Mrs Bennett", "By e-mail to parent@stokes-wood.demo", "We hope this matter can now be closed."):
+        assert shown in check, shown
+    assert page.get_by_role("link", name="Change the e-mail address").count() == 1
+    page.screenshot(path=str(output_dir / "letter-story-check.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(output_dir / "letter-story-check-390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.click("#confirm-send")
+    page.wait_for_url(re.compile(r"/letters/\d+/sent/$"))
+    assert "E-mailed to parent@stokes-wood.demo" in page.content() and "What happens next" in page.content()
+    assert page.evaluate("document.activeElement.className") == "confirmation-panel"
     page.screenshot(path=str(output_dir / "letter-story-sent.png"), full_page=True)
 
     letter = Letter.objects.get(kind="warning")
