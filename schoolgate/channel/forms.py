@@ -122,10 +122,17 @@ class ResponseForm(forms.Form):
 
 
 class RestrictionForm(forms.Form):
-    user = forms.ChoiceField(label="Parent/carer")
-    kind = forms.ChoiceField(choices=Restriction.Kind.choices, widget=forms.RadioSelect, initial=Restriction.Kind.HOLD)
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="The parent will see this.")
-    ends_on = forms.DateField(label="Until (last day)", widget=forms.DateInput(attrs={"type": "date"}))
+    user = forms.ChoiceField(label="Parent/carer", error_messages={"required": "Choose the parent/carer.", "invalid_choice": "Choose a parent/carer of this school."})
+    kind = forms.ChoiceField(choices=Restriction.Kind.choices, widget=forms.RadioSelect, initial=Restriction.Kind.HOLD, label="Restriction",
+                             error_messages={"required": "Choose the restriction."})
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text="The parent will see this.",
+                             error_messages={"required": "Give the reason for the restriction; the parent will see it."})
+    ends_on = forms.DateField(label="Until (last day)", widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"required": "Enter the last day of the restriction.", "invalid": "Enter the last day as a date."})
+    # From a review-queue card on a high-risk item the moderator confirms first (the card's tick box):
+    # restricting a parent is a step of the school's procedure, taken from a card among many.
+    needs_confirmation = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, label="I have read the item and want to restrict this parent/carer")
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,6 +148,12 @@ class RestrictionForm(forms.Form):
         if ends_on < timezone.localdate():
             raise forms.ValidationError("The end date is in the past.")
         return ends_on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("needs_confirmation") and not data.get("confirmed"):
+            self.add_error("confirmed", "Tick the box to confirm the restriction, or leave the page to cancel it.")
+        return data
 
 
 class PosterForm(forms.Form):
