@@ -107,3 +107,20 @@ def test_an_import_page_is_for_moderators_of_that_school(stokes, hesket, login, 
     job_url = upload(login("office@stokes-wood.demo"), big_file(30))["Location"]
     assert login("parent@stokes-wood.demo").get(job_url).status_code == 403
     assert login("head@high-hesket.demo").get(job_url).status_code == 404
+
+
+def test_the_command_imports_a_large_file_in_committed_chunks(stokes, small_chunks, tmp_path, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setattr("schoolgate.schools.management.commands.roster.INLINE_ROWS", 10)
+    commits = []
+    real = roster._checkpoint
+    monkeypatch.setattr(roster, "_checkpoint", lambda job, done, total, result: commits.append(done) or real(job, done, total, result))
+    path = tmp_path / "big.csv"
+    path.write_bytes(big_file(30))
+    before = Person.objects.filter(school=stokes).count()
+    call_command("roster", "import", str(path), "--school", "stokes-wood")
+    assert commits == [7, 14, 21, 28, 35, 42, 45, 46]  # seven chunks, then the links
+    assert Person.objects.filter(school=stokes).count() == before + 45
+    call_command("roster", "import", str(path), "--school", "stokes-wood")  # again: nobody twice
+    assert Person.objects.filter(school=stokes).count() == before + 45

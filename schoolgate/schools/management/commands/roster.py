@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from schoolgate.bootstrap import ensure_database
+from schoolgate.schools import background
 from schoolgate.schools.models import School
-from schoolgate.schools.roster import RosterError, import_roster
+from schoolgate.schools.roster import INLINE_ROWS, RosterError, check_roster, import_roster
 
 
 class Command(BaseCommand):
@@ -24,10 +25,24 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
+        data = path.read_bytes()
         try:
-            result = import_roster(target, path.read_bytes(), source=path.name)
+            rows = check_roster(target, data)
+            if len(rows) <= INLINE_ROWS:
+                result = import_roster(target, data, source=path.name)
+                self.stdout.write(self.style.SUCCESS(f"{target.name}: {result.summary()}."))
+                return
         except RosterError as exc:
             for error in exc.errors:
                 self.stderr.write(error)
             raise CommandError(f"Nothing imported: {len(exc.errors)} problem(s) in {path.name}.") from None
-        self.stdout.write(self.style.SUCCESS(f"{target.name}: {result.summary()}."))
+        # A large file: the same checkpointed chunks as the worker's import, here and now, so the web server is
+        # never held by one long write; if this is stopped, the same command again finishes it (people are matched
+        # by name, so nobody is added twice).
+        job = background.create(target, kind="roster_import", title=f"Roster import from {path.name[:100]} ({len(rows):,} rows)",
+                                params={"source": path.name[:100]}, input_data=data)
+        background.run(job.pk)
+        job.refresh_from_db()
+        if job.status != background.BackgroundJob.Status.DONE:
+            raise CommandError(job.error)
+        self.stdout.write(self.style.SUCCESS(f"{target.name}: {job.summary}"))
