@@ -1,7 +1,7 @@
 """Benchmark of the whole judge: quality per category, the first-pass gate's recall cost, speed, start-up.
 
-    .venv/bin/python bench/judge.py            # full run (about 2 minutes on the 2-core machine)
-    .venv/bin/python bench/judge.py --quick    # 4k messages for throughput, no toxicity table
+    .venv/bin/python bench/judge.py            # full run (several minutes on the shared 2-core machine)
+    .venv/bin/python bench/judge.py --quick    # 2k posts for throughput, no toxicity table
 
 Quality: per-category precision/recall/F1 on the judge's held-out validation sentences (stored in
 `schoolgate/judge/models/semantic.npz` by `training/train_judge.py`; never trained on), judged through
@@ -10,22 +10,20 @@ examples overlap the validation sentences and would flatter the numbers). The sa
 judged with the gate off (every sentence embedded) to show what the fast first pass costs in recall.
 Names: a generated set of roster mentions and name traps. Toxicity: `bench/judge_toxicity.py`'s
 `evaluate()` when present (OLID macro-F1 next to alt-profanity-check, span F1).
-Speed: messages/s of `analyse_batch` (batches of 64; the CLI streams 256) on 20k generated school chat
-messages, with the embedding cache off (the honest number: real chats repeat little) and on, also per
-CPU-second of the process (steady when other work shares the 2 cores); p50/p99 of single `analyse()`
-calls, cache off and on; and CLI start-up (`schoolgate analyse` on one line).
+Scenarios: `bench/judge_scenarios.py` on `bench/data/scenarios.tsv` (342 school posts written by hand
+for issue 11 before any rule was tuned; never trained on), per category and per school.
+alt-profanity-check sits beside each table where it is installed (a bench-only import, never a product
+dependency): its one "profane" label is taken as a prediction of each category.
+Speed (`bench/judge_speed.py`): the `schoolgate analyse` CLI on 6,500 distinct real posts (OLID tweets,
+then Jigsaw comments), embedding cache off, steady messages/s in wall time and per CPU-second of the CLI
+process, start-up apart; p50/p99 of single `analyse()` calls on 1,000 other real posts.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import random
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -112,101 +110,74 @@ def names_quality() -> tuple:
     return ("naming_child (names set)", sum(1 for _, w in NAME_CASES if w), len(NAME_CASES), *prf(tp, fp, fn))
 
 
-def realistic_messages(n: int, seed: int = 3) -> list[str]:
-    """School WhatsApp traffic: mostly chatter, about one in five a possible problem."""
-    import judge_templates as jt
+def peer():
+    """alt-profanity-check's predict_prob when installed (a bench-only comparison, never a dependency)."""
+    try:
+        from profanity_check import predict_prob
+    except ImportError:
+        return None
+    return lambda texts: np.asarray(predict_prob(list(texts)), dtype=float)
 
-    rng = random.Random(seed)
-    gen = jt.generate(seed=seed, per_category=400)
-    bad = [t for t, ls in gen if ls]
-    good = [t for t, ls in gen if not ls]
-    chatter = ["ok", "thanks!", "lol", "see you there x", "👍", "Yes please", "Anyone know if it's PE tomorrow?",
-               "Running late, can someone grab Olly?", "Happy birthday Millie! 🎂", "Is it non-uniform on Friday?",
-               "Brilliant, thank you so much", "Has anyone got a spare book bag?", "What time is pick up today?",
-               "See you at the gate", "Does anyone have the dinner money form?", "Haha so true 😂",
-               "He loved it, thank you Miss Patel!", "Can't make it tonight sorry", "Where's the party again?"]
-    out = []
-    for _ in range(n):
-        r = rng.random()
-        if r < 0.45:
-            msg = rng.choice(chatter)
-        elif r < 0.8:
-            msg = rng.choice(good)
-        elif r < 0.9:
-            msg = rng.choice(good) + " " + rng.choice(chatter)
-        else:
-            msg = rng.choice(bad)
-        out.append(msg)
+
+def semantic_peer_f1(predict) -> dict[str, float]:
+    """The peer on the same validation sentences: "profane" taken as a prediction of each category."""
+    from schoolgate.judge.fastpass import SEMANTIC
+
+    with np.load(ROOT / "schoolgate" / "judge" / "models" / "semantic.npz") as z:
+        texts = [str(t) for t in z["val_texts"]]
+        labels = z["val_labels"]
+    pred = predict(texts) >= 0.5
+    out = {}
+    for k, sem in enumerate(SEMANTIC):
+        y = labels[:, k].astype(bool)
+        out[SEM_TO_CAT.get(sem, sem)] = prf(int((pred & y).sum()), int((pred & ~y).sum()), int((~pred & y).sum()))[2]
     return out
 
 
-def speed(n: int) -> dict:
-    from schoolgate.judge import analyse, analyse_batch
-    from schoolgate.judge.fastpass import SEMANTIC  # noqa: F401
-    from schoolgate.judge.semantic import SemanticModel
-    from schoolgate.judge.stream import load_policy_view
-    from schoolgate.judge.text import sentences
+def scenario_table(predict) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import judge_scenarios as js
 
-    policy = load_policy_view("stokes-wood")
-    msgs = realistic_messages(n)
-    analyse_batch(msgs[:64], policy, ROSTER)  # load models
-    flat = [m[s:e] for m in msgs for s, e in sentences(m)]
-    cand = SemanticModel.load().candidate_rate(flat)
-    import schoolgate.judge.embeddings as embeddings
-
-    rates, cpu_rates, lats = {}, {}, {}
-    for cache in (False, True):  # cold: every embedded sentence runs the model; warm: exact repeats cached
-        saved = embeddings.CACHE_SIZE
-        embeddings.CACHE_SIZE = saved if cache else 0
-        embeddings.Embedder.load()._cache.clear()
-        t, c = time.perf_counter(), time.process_time()
-        for i in range(0, len(msgs), 64):
-            analyse_batch(msgs[i : i + 64], policy, ROSTER)
-        rates[cache] = len(msgs) / (time.perf_counter() - t)
-        # Messages per CPU-second of this process: what the judge costs, whatever else shares the machine.
-        cpu_rates[cache] = len(msgs) / max(1e-9, time.process_time() - c)
-        lat = []
-        for m in msgs[:1500]:
-            t = time.perf_counter()
-            analyse(m, policy, ROSTER)
-            lat.append((time.perf_counter() - t) * 1000)
-        lat.sort()
-        lats[cache] = (statistics.median(lat), lat[int(len(lat) * 0.99) - 1])
-        embeddings.CACHE_SIZE = saved
-    return {"n": len(msgs), "rate": rates[True], "rate_nocache": rates[False], "cpu_rate": cpu_rates[True],
-            "cpu_rate_nocache": cpu_rates[False], "p50": lats[False][0], "p99": lats[False][1],
-            "p50_cache": lats[True][0], "p99_cache": lats[True][1], "candidates": cand}
-
-
-def startup() -> tuple[str, float]:
-    exe = ROOT / ".venv" / "bin" / "schoolgate"
-    line = json.dumps({"id": 1, "text": "Mr Hughes is a useless teacher"}) + "\n"
-    if exe.exists():
-        t = time.perf_counter()
-        r = subprocess.run([str(exe), "analyse", "--school", "stokes-wood"], input=line, capture_output=True,
-                           text=True, timeout=300)
-        dt = time.perf_counter() - t
-        if r.returncode == 0 and r.stdout.strip().startswith("{"):
-            return "schoolgate analyse, 1 line (incl. model load)", dt
-    code = ("import sys, json; from schoolgate.judge import analyse; from schoolgate.judge.stream import load_policy_view;"
-            "analyse('Mr Hughes is a useless teacher', load_policy_view('stokes-wood'))")
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
-    return "python: import judge + load models + 1 message", time.perf_counter() - t
+    results = js.judge()
+    s = js.summary(results)
+    rows = js.load()
+    theirs = predict([r["text"] for r in rows]) >= 0.5 if predict else None
+    print(f"\n## Scenario set ({s['n']} posts, bench/data/scenarios.tsv: written by hand before tuning, never trained on)\n")
+    print("| category | positives | precision | recall | F1 | alt-profanity-check F1 (profane = this category) |")
+    print("|---|---|---|---|---|---|")
+    for cat, (n, p, r, f) in s["per"].items():
+        peer_f = "–"
+        if theirs is not None:
+            y = np.array([cat in row["cats"] for row in rows])
+            peer_f = f"{prf(int((theirs & y).sum()), int((theirs & ~y).sum()), int((~theirs & y).sum()))[2]:.2f}"
+        print(f"| {cat} | {n} | {p:.2f} | {r:.2f} | {f:.2f} | {peer_f} |")
+    bad = np.array([bool(row["cats"]) for row in rows])
+    print()
+    for code, (caught, held, nb, ng) in s["by_school"].items():
+        print(f"- {js.SCHOOLS[code]}: breaches caught {caught:.0%} of {nb}; benign posts held or blocked {held:.0%} of {ng}")
+    print(f"- all: breaches caught {s['caught']:.0%}, benign held {s['benign_held']:.0%}; decision exactly as expected "
+          f"{s['exact']:.0%}; block-vs-review right for {s['ladder']:.0%} of the breaches caught")
+    if theirs is not None:
+        print(f"- alt-profanity-check (profane = held): breaches caught {theirs[bad].mean():.0%}, benign held {theirs[~bad].mean():.0%}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="2,000 posts for throughput, no toxicity table")
     args = ap.parse_args()
+    predict = peer()
 
     print("## Judge quality (held-out validation sentences; threshold 0.5)\n")
-    print("| category | positives | n | precision | recall | F1 | recall, gate off | F1, gate off |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| category | positives | n | precision | recall | F1 | recall, gate off | F1, gate off | alt-profanity-check F1 |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    peer_f = semantic_peer_f1(predict) if predict else {}
     for cat, pos, n, p, r, f, r_off, f_off in semantic_quality():
-        print(f"| {cat} | {pos} | {n} | {p:.2f} | {r:.2f} | {f:.2f} | {r_off:.2f} | {f_off:.2f} |")
+        pf = f"{peer_f[cat]:.2f}" if cat in peer_f else "–"
+        print(f"| {cat} | {pos} | {n} | {p:.2f} | {r:.2f} | {f:.2f} | {r_off:.2f} | {f_off:.2f} | {pf} |")
     cat, pos, n, p, r, f = names_quality()
-    print(f"| {cat} | {pos} | {n} | {p:.2f} | {r:.2f} | {f:.2f} | – | – |")
+    print(f"| {cat} | {pos} | {n} | {p:.2f} | {r:.2f} | {f:.2f} | – | – | – |")
+
+    scenario_table(predict)
 
     if not args.quick and (ROOT / "bench" / "judge_toxicity.py").exists():
         try:
@@ -215,7 +186,7 @@ def main() -> None:
             sys.path.insert(0, str(ROOT / "bench"))
             tox = importlib.import_module("judge_toxicity")
             rows = tox.evaluate()
-            print("\n## Toxicity categories (bench/judge_toxicity.py)\n")
+            print("\n## Toxicity categories (bench/judge_toxicity.py; OLID and SemEval validation parts, the official test sets are not in ../shared/data)\n")
             print("| metric | set | n | schoolgate | alt-profanity-check | reference |")
             print("|---|---|---|---|---|---|")
             for r in rows:
@@ -225,18 +196,27 @@ def main() -> None:
         except Exception as exc:  # the toxicity bench needs ../shared/data
             print(f"\n(toxicity evaluate() unavailable: {exc})")
 
-    s = speed(4000 if args.quick else 20000)
-    label, up = startup()
-    print("\n## Speed (this machine, one process, SCHOOLGATE_JUDGE_THREADS=1)\n")
-    print("| measure | value |")
-    print("|---|---|")
-    print(f"| whole judge, batched (64), {s['n']} generated school messages, embedding cache off (every candidate sentence runs MiniLM) | {s['rate_nocache']:.0f} msgs/s ({s['cpu_rate_nocache']:.0f} per CPU-second) |")
-    print(f"| same, embedding cache on (exact repeats skip MiniLM; flatters this repetitive mix) | {s['rate']:.0f} msgs/s ({s['cpu_rate']:.0f} per CPU-second) |")
-    print(f"| sentences sent to the embedding stage by the gate (before person mentions) | {s['candidates'] * 100:.0f}% |")
-    print(f"| single message latency p50 / p99, cache off | {s['p50']:.1f} ms / {s['p99']:.1f} ms |")
-    print(f"| same, cache on | {s['p50_cache']:.1f} ms / {s['p99_cache']:.1f} ms |")
-    print(f"| start-up: {label} | {up:.2f} s |")
-    print(f"\nLoad average at the end (1/5/15 min, {os.cpu_count()} cores): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    sys.path.insert(0, str(ROOT / "bench"))
+    import judge_speed
+
+    n = 2000 if args.quick else 6500
+    texts = judge_speed.real_posts(n + 1000)
+    s = judge_speed.cli_throughput(texts[:n])
+    fast = judge_speed.cli_throughput(texts[:n], extra_env={"SCHOOLGATE_TOX_FINETUNED": "0"})
+    p50, p99, c50, c99 = judge_speed.latency(texts[n:])
+    pc = judge_speed.profanity_check_throughput(texts[:n])
+    print("\n## Speed on distinct real posts (OLID tweets, then Jigsaw comments cut to 280 characters; embedding cache off)\n")
+    print("| measure | schoolgate | alt-profanity-check |")
+    print("|---|---|---|")
+    print(f"| `schoolgate analyse` CLI, {s['n']} posts, steady rate (start-up apart) | {s['rate']:.0f} msgs/s wall, "
+          f"{s['cpu_rate']:.0f} msgs per CPU-second | {f'{pc:.0f} msgs/s' if pc else '–'} |")
+    print(f"| same, including start-up ({s['startup']:.1f} s) | {s['rate_incl_startup']:.0f} msgs/s | – |")
+    print(f"| same, fine-tuned MiniLM stage off (SCHOOLGATE_TOX_FINETUNED=0) | {fast['rate']:.0f} msgs/s wall, "
+          f"{fast['cpu_rate']:.0f} msgs per CPU-second | – |")
+    print(f"| single message latency p50 / p99 (1,000 other posts, models loaded), wall | {p50:.1f} ms / {p99:.1f} ms | – |")
+    print(f"| same, CPU time of the calling thread (what it costs without contention) | {c50:.1f} ms / {c99:.1f} ms | – |")
+    print(f"\nLoad average at the end (1/5/15 min, {os.cpu_count()} cores): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}: "
+          "wall-clock rates fall when other work shares the cores; CPU-seconds do not.")
 
 
 if __name__ == "__main__":

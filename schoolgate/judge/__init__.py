@@ -47,6 +47,23 @@ class ToxicityUnavailable(RuntimeError):
     pass
 
 
+# Batches at least this long score toxicity on a worker thread beside the rest (`analyse_batch`).
+PARALLEL_MIN = 16
+_pool_lock = threading.Lock()
+_pool_instance = None
+
+
+def _pool():
+    global _pool_instance
+    if _pool_instance is None:
+        with _pool_lock:
+            if _pool_instance is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                _pool_instance = ThreadPoolExecutor(max_workers=2, thread_name_prefix="judge-toxicity")
+    return _pool_instance
+
+
 _tox_lock = threading.Lock()
 _tox_model = None
 
@@ -84,7 +101,12 @@ def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | Non
     if not texts:
         return []
     authors = list(authors) if authors is not None else [None] * len(texts)
-    tox = _toxicity().score_batch(texts)
+    model = _toxicity()
+    # A batch (the CLI, a chat scan) scores toxicity on a second thread while this one finds people and
+    # meaning: both ONNX Runtime sessions release the GIL, so the fine-tuned stage and the sentence
+    # encoder use both cores. One message (a post, a comment) stays on the caller's thread.
+    pending = _pool().submit(model.score_batch, texts) if len(texts) >= PARALLEL_MIN else None
+    tox = None if pending is not None else model.score_batch(texts)
     sem = SemanticModel.load()
 
     mentions = [find_mentions(t, roster, a, school_name=policy.school_name) for t, a in zip(texts, authors)]
@@ -97,6 +119,8 @@ def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | Non
             owner.append((ti, s, e))
     sent_scores = sem.score_sentences(flat, policy, force)
 
+    if pending is not None:
+        tox = pending.result()
     per_text: list[list[tuple[int, int, object]]] = [[] for _ in texts]
     for (ti, s, e), sc in zip(owner, sent_scores):
         per_text[ti].append((s, e, sc))

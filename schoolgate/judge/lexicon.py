@@ -299,7 +299,7 @@ def _own_subject(matched: str) -> bool:
 
 
 def _repeat_or_strong(phrase: str) -> bool:
-    return bool(re.search(r"(?i)disgrace|shameful|shambles|gone downhill|used to be|worst|daylight robbery|non-existent|typical", phrase))
+    return bool(re.search(r"(?i)disgrace|shameful|shambles|gone downhill|used to be|worst|non-existent|typical", phrase))
 
 
 def is_idiom(text: str, start: int, end: int) -> bool:
