@@ -11,10 +11,13 @@ from django.utils import timezone
 
 from schoolgate.audit.models import record
 from schoolgate.cases.opening import open_case
+from schoolgate.judge.types import category_label
+from schoolgate.pdf import render_pdf
+from schoolgate.policies.models import Clause
+from schoolgate.schools.models import Person
 
 from .audit_events import AuditEvent
 from .models import ChatFinding, ChatMessage, ChatScan, ClosureRequest
-from .pdf import closure_letter_pdf
 from .people import shown_names
 
 log = logging.getLogger(__name__)
@@ -26,6 +29,15 @@ def _line(m: ChatMessage | None, names: dict[str, str]) -> str:
     when = timezone.localtime(m.timestamp).strftime("%d/%m/%Y %H:%M")
     who = names.get(m.author, m.author) if m.author else "(system)"
     return f"[{when}] {who}: {m.text}"
+
+
+def _clause_words(scan: ChatScan, clause_id: str | None) -> str:
+    """The policy's own heading for a clause (never its id): "; Sending abusive messages"."""
+    if not clause_id:
+        return ""
+    clause = Clause.objects.filter(version__school=scan.school, clause_id=clause_id).order_by("-version_id").first()
+    words = (clause.heading or clause.text[:80]) if clause is not None else ""
+    return f"; {words}" if words else ""
 
 
 def open_case_from_finding(finding: ChatFinding, *, actor):
@@ -44,7 +56,8 @@ def open_case_from_finding(finding: ChatFinding, *, actor):
         case = open_case(
             scan.school,
             opened_by=actor,
-            concern=f"Group chat message breaching the policy ({', '.join(categories)}; clause {finding.clause}).",
+            concern=f"Group chat message breaching the policy ({', '.join(category_label(c) for c in categories)}"
+                    + _clause_words(scan, finding.clause) + ").",
             parent_user=person.user if person is not None else None,
             parent_name=names.get(finding.author, finding.author),
             source="chat_scan",
@@ -57,9 +70,42 @@ def open_case_from_finding(finding: ChatFinding, *, actor):
     return case
 
 
-def send_closure_request(scan: ChatScan, *, actor, administrator_name: str, administrator_email: str, body: str, finding=None) -> ClosureRequest:
+def administrator_contact(school, name: str) -> dict:
+    """The group administrator as the roster knows them (a parent/carer usually): their postal address,
+    e-mail and "Dear Mrs Bennett" greeting; empty values when the name is not on the roster."""
+    person = Person.objects.filter(school=school, name__iexact=(name or "").strip()).first() if (name or "").strip() else None
+    if person is None:
+        return {"address": "", "email": "", "salutation": f"Dear {name.strip()}" if (name or "").strip() else ""}
+    return {"address": person.address, "email": person.email, "salutation": person.salutation}
+
+
+def closure_body_for(school, body: str, administrator_name: str) -> str:
+    """The default letter greets the administrator by the name in the export ("Dear Kelly Bennett"); where
+    the roster knows a title the greeting becomes "Dear Mrs Bennett". Shown on the form before sending,
+    so the letter that goes is the one on screen."""
+    contact = administrator_contact(school, administrator_name)
+    plain = f"Dear {(administrator_name or '').strip()},"
+    if contact["salutation"] and body.startswith(plain):
+        return contact["salutation"] + "," + body[len(plain):]
+    return body
+
+
+def closure_letter_pdf(scan: ChatScan, *, administrator_name: str, administrator_address: str, body: str) -> bytes:
+    """One A4 page in the case letters' layout: letterhead, the administrator's name and postal address,
+    the date in words, a heading, the letter."""
+    return render_pdf("chats/closure_letter.html", {
+        "scan": scan, "school": scan.school, "administrator": administrator_name,
+        "address_lines": [line.strip() for line in administrator_address.replace(";", "\n").splitlines() if line.strip()],
+        "body": body, "today": timezone.localdate(),
+    })
+
+
+def send_closure_request(scan: ChatScan, *, actor, administrator_name: str, administrator_email: str, body: str, finding=None,
+                         administrator_address: str = "") -> ClosureRequest:
     """Save the letter (PDF) and, with an address, e-mail it; `emailed` on the letter says whether it went."""
-    pdf = closure_letter_pdf(scan, administrator_name=administrator_name, body=body)
+    if not administrator_address.strip():
+        administrator_address = administrator_contact(scan.school, administrator_name)["address"]
+    pdf = closure_letter_pdf(scan, administrator_name=administrator_name, administrator_address=administrator_address, body=body)
     with transaction.atomic():
         letter = ClosureRequest.objects.create(
             scan=scan, finding=finding, administrator_name=administrator_name, administrator_email=administrator_email,

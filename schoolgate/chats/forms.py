@@ -124,6 +124,32 @@ class RevealForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    administrator_name = forms.CharField(label="Group administrator's name", max_length=200)
-    administrator_email = forms.EmailField(label="Their e-mail (optional: without it, print and post the letter)", required=False)
-    body = forms.CharField(label="Letter", widget=forms.Textarea(attrs={"rows": 18}), max_length=10000)
+    administrator_name = forms.CharField(label="Group administrator's name", max_length=200,
+                                         error_messages={"required": "Enter the name of the group's administrator."})
+    administrator_email = forms.EmailField(label="Their e-mail address", required=False,
+                                           help_text="Optional. Without it, print the letter and post it or hand it over.",
+                                           error_messages={"invalid": "Enter an e-mail address like name@example.org."})
+    administrator_address = forms.CharField(label="Their postal address", required=False, max_length=1000,
+                                            widget=forms.Textarea(attrs={"rows": 4}),
+                                            help_text="Optional. One line per line. Filled in from the roster when the administrator is on it.")
+    body = forms.CharField(label="Letter", widget=forms.Textarea(attrs={"rows": 18}), max_length=10000,
+                           error_messages={"required": "Write the letter, or keep the one suggested."})
+
+    def __init__(self, *args, school=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if school is not None:
+            self.prefill_from_roster(school)
+
+    def prefill_from_roster(self, school) -> None:
+        """The suggested letter greets the administrator as the roster does ("Dear Mrs Bennett") and takes
+        their address and e-mail from it, so what is on screen is what is sent. Before any field is shown."""
+        if self.is_bound:
+            return
+        from .followups import administrator_contact, closure_body_for
+
+        name = self.initial.get("administrator_name") or ""
+        contact = administrator_contact(school, name)
+        self.initial.setdefault("administrator_address", contact["address"])
+        self.initial.setdefault("administrator_email", contact["email"])
+        if self.initial.get("body"):
+            self.initial["body"] = closure_body_for(school, self.initial["body"], name)
