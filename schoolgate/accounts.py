@@ -20,10 +20,14 @@ sets: behind a proxy every request comes from the proxy, so without it all users
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import hashlib
 import logging
+import math
 import os
 import re
+import time
+from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -34,6 +38,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.console import EmailBackend as ConsoleEmailBackend
 from django.shortcuts import render
+from django.utils import timezone
 
 from schoolgate import mail
 
@@ -87,6 +92,8 @@ def _take_turn(key: str) -> int:
 
 
 def _wait_text(seconds: int) -> str:
+    if seconds >= 90 * 60:
+        return f"{round(seconds / 3600)} hours"
     if seconds >= 90:
         return f"{round(seconds / 60)} minutes"
     return f"{seconds} seconds"
@@ -187,6 +194,64 @@ class PasswordResetView(auth_views.PasswordResetView):
             return render(request, "registration/password_reset_limited.html",
                           {"wait": _wait_text(seconds), "limit": limit}, status=429)
         return super().post(request, *args, **kwargs)
+
+
+# -- limits per user on what costs the school something (issue 13 item 9) ---------------------------------------
+# Comments and concerns land in a person's queue, the live check runs the judge, reminders e-mail every parent.
+# Each is limited per account with the same atomic slots as the log-in throttle: N simultaneous posts take at
+# most the limit. Past it the person gets a 429 page saying what was limited and when they can try again.
+
+
+def take_turn(request, name: str):
+    """Count one use of `name` (a key of settings.RATE_LIMITS) by the logged-in user: None when it is allowed,
+    else the 429 response to return. Used by `rate_limited`, and directly where only some POSTs count."""
+    return _take(request, name)[1]
+
+
+def _take(request, name: str):
+    """(the slot taken, None) when allowed; (None, the 429 response) when the user is over the limit."""
+    limit, seconds, what, meanwhile = settings.RATE_LIMITS[name]
+    key = f"limit:{name}:{request.user.pk}"
+    until = time.time() + seconds  # each slot holds the time it frees, so the page can say when to try again
+    slot = next((f"{key}:{n}" for n in range(limit) if cache.add(f"{key}:{n}", until, seconds)), None)
+    if slot is not None:
+        return slot, None
+    freed = [v for v in cache.get_many([f"{key}:{n}" for n in range(limit)]).values() if isinstance(v, (int, float))]
+    wait = max(1, math.ceil((min(freed) if freed else until) - time.time()))
+    again = timezone.localtime(timezone.now() + dt.timedelta(seconds=wait))
+    context = {"what": what, "meanwhile": meanwhile, "limit": limit, "window": _wait_text(seconds), "wait": _wait_text(wait), "again": again}
+    template = "registration/rate_limited_fragment.html" if request.headers.get("HX-Request") else "registration/rate_limited.html"
+    response = render(request, template, context, status=429)
+    response.headers["Retry-After"] = str(wait)
+    return None, response
+
+
+def rate_limited(name: str):
+    """Limit a view's POSTs per user (settings.RATE_LIMITS[name]); GETs are never counted. Place it below
+    the access decorator, so only a logged-in member with the right role is counted. The use is counted
+    before the view runs (so simultaneous posts cannot overshoot) and given back when the view refuses the
+    request (a 4xx: a form error, an unknown id): only what was really done counts."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "POST" or not request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            slot, refused = _take(request, name)
+            if refused is not None:
+                return refused
+            try:
+                response = view(request, *args, **kwargs)
+            except Exception:  # Http404, PermissionDenied, …: refused, so not counted
+                cache.delete(slot)
+                raise
+            if response.status_code >= 400:
+                cache.delete(slot)
+            return response
+
+        return wrapper
+
+    return decorator
 
 
 # -- e-mail printed to the console (the demo, or a school before its relay is set up) -----------------------

@@ -202,6 +202,18 @@ LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "1
 # Password reset requests per client address and per e-mail address typed, in a window.
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "3"))
 PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600"))
+# Per-user limits: (uses, seconds, what the page calls it). A parent commenting, a school office replying to
+# concerns, the live check as someone types (one check per pause of 400 ms) and reminders to every parent.
+RATE_LIMITS = {
+    "comments": (int(os.environ.get("RATE_LIMIT_COMMENTS", "20")), 3600, "comments",
+                 "The comment you just wrote was not sent: keep a copy if you want to send it later."),
+    "concerns": (int(os.environ.get("RATE_LIMIT_CONCERNS", "10")), 3600, "messages",
+                 "The message you just wrote was not sent: keep a copy. If a child is in danger, phone the school or call 999."),
+    "live_check": (int(os.environ.get("RATE_LIMIT_LIVE_CHECK", "120")), 600, "checks of what you are writing",
+                   "You can still send your comment: the school reads every comment before it appears."),
+    "reminders": (int(os.environ.get("RATE_LIMIT_REMINDERS", "10")), 24 * 3600, "policy reminders",
+                  "No reminder was sent this time."),
+}
 # The throttles live in the database cache: Django's default of 300 entries would let a flood of attempts
 # cull the counts it is meant to keep.
 CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 200_000

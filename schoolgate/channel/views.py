@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schoolgate.accounts import rate_limited, take_turn
 from schoolgate.photos import images as photo_images
 from schoolgate.plugins import hooks
 from schoolgate.schools.access import id_from, school_view
@@ -320,6 +321,7 @@ def post_new(request):
 
 @school_view({Role.PARENT})
 @require_POST
+@rate_limited("comments")
 def comment(request, pk):
     post = _visible_post_or_404(request, pk)
     if post.status != Post.Status.PUBLISHED:
@@ -348,6 +350,7 @@ def _post_page_with(request, post, form, status):
 
 @school_view(EVERYONE)
 @require_POST
+@rate_limited("live_check")
 def check(request):
     """The live pre-post check (htmx): the judge's finding in plain words, the clause, the four questions."""
     form = CheckForm(request.POST)
@@ -400,6 +403,7 @@ def _rephrase(request, pk, model, template_kind):
 
 @school_view(EVERYONE)
 @require_http_methods(["GET", "POST"])
+@rate_limited("comments")
 def comment_rephrase(request, pk):
     return _rephrase(request, pk, Comment, "comment")
 
@@ -581,6 +585,9 @@ def concern_new(request):
     post = _post_for_concern(request, source) if source else None
     if request.method == "POST" and not carried and form.is_valid():
         data = form.cleaned_data
+        refused = take_turn(request, "concerns")  # only a message really sent counts, not a draft carried over
+        if refused is not None:
+            return refused
         try:
             concern = send_concern(school, author=request.user, to=data["to"], subject=data["subject"], text=data["text"], child=data.get("child"),
                                    post=post)

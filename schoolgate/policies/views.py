@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from schoolgate.accounts import rate_limited
 from schoolgate.audit.models import record
 from schoolgate.schools.access import school_view
 from schoolgate.schools.models import EVERYONE, STAFF_ROLES, School
@@ -123,6 +124,7 @@ def acknowledge_view(request, pk):
 
 @school_view({"headteacher", "dsl"})
 @require_POST
+@rate_limited("reminders")
 def remind(request, pk):
     version = get_object_or_404(PolicyVersion, pk=pk, school=request.school, status=PolicyVersion.Status.PUBLISHED)
     sent = send_reminders(version, actor=request.user, min_days_between=0, request=request)
