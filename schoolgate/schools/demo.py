@@ -75,6 +75,7 @@ SCHOOL_DETAILS = {
         headteacher_email="head@stokes-wood.demo",
         chair_name="Mr Peter Grant",
         chair_email="governor@stokes-wood.demo",
+        two_factor_required=False,  # the demo logs in with a password only ("Two-factor log-in is off in this demo")
     ),
     "high-hesket": dict(
         address="High Hesket CE School\nHigh Hesket\nCarlisle\nCA4 0HU",
@@ -84,6 +85,7 @@ SCHOOL_DETAILS = {
         headteacher_email="head@high-hesket.demo",
         chair_name="Mrs R Tulip",
         chair_email="governor@high-hesket.demo",
+        two_factor_required=False,
     ),
 }
 

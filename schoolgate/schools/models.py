@@ -53,6 +53,12 @@ class School(models.Model):
     chat_file_retention_days = models.PositiveSmallIntegerField(default=30)
     # Channel: this many rejected comments in 30 days suggests opening a case.
     rejections_before_case = models.PositiveSmallIntegerField(default=3)
+    # Log-in security (issue 13; schools/two_factor.py, schools/reauth.py): a code from an authenticator app
+    # after the password for every staff account (on for every new school, as the DfE's standards ask for
+    # staff who see sensitive data), and how long a log-in lasts idle and at most.
+    two_factor_required = models.BooleanField("two-factor log-in for staff", default=True)
+    session_idle_minutes = models.PositiveSmallIntegerField("log out after this many idle minutes", default=30)
+    session_max_hours = models.PositiveSmallIntegerField("log out after this many hours in all", default=12)
 
     class Meta:
         ordering = ["name"]
