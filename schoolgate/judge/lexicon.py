@@ -75,6 +75,10 @@ HARASS = [
     ("exclude", _re(r"\b(?:exclude|ignore|blank|shun|ostraci[sz]e)\s+(?:her|him|them|that \w+)\b")),
     ("exclude", _re(r"\b(?:she|he|they)(?:'s|'re| is| are) out\b[.!]|\bdoesn'?t belong (?:with|here)\b|\bnobody wants (?:her|him|them)\b")),
     ("exclude", _re(r"\bturn (?:our|your|their) backs on\b")),
+    ("exclude", _re(r"\b(?:don'?t let|do not let|never let|keep) (?:your|our) (?:kids?|children|little ones|boys?|girls?) (?:play with|near|away from|go near|sit with)\b")),
+    ("campaign", _re(r"\b(?:name and shame|get (?:her|him|them|the head|that teacher|mr \w+|mrs \w+|miss \w+) (?:sacked|fired|out|removed)|"
+                     r"petition to (?:get rid of|remove|sack)|boycott (?:the|her|his|their)|make (?:her|his|their) life (?:hell|a misery))\b")),
+    ("campaign", _re(r"\b(?:everyone|everybody|all of you|we all|let'?s all)\b[^.!?\n]{0,40}\b(?:write to|complain to) (?:the )?(?:council|la|local authority|ofsted|diocese|papers?|press)\b")),
 ]
 
 # ---- hate without slurs ----------------------------------------------------------------------------
@@ -94,6 +98,8 @@ HATE = [
     ("go_back", _re(r"\bgo back to (?:where|their own|your own) (?:they|you|country)")),
     ("token", _re(r"\b(?:only (?:there|here|hired|got the job) (?:to|because)[^.!?\n]{0,30}(?:diversity|box|quota|colour|race)|tick(?:ing)? a (?:diversity )?box)")),
     ("slur", _re(r"\b(?:pikeys?|gyppos?|pakis?)\b")),
+    ("language", _re(r"\b(?:can'?t|cannot|don'?t|doesn'?t|won'?t) (?:even )?(?:speak|learn|be bothered to speak) (?:proper )?english\b[^.!?\n]{0,40}|"
+                     r"\b(?:them|their) lot\b[^.!?\n]{0,40}\b(?:always|never|all the same|ruin\w*|shouldn'?t)\b|\bin our (?:own )?country\b")),
 ]
 
 # ---- threats against people and property, veiled threats -------------------------------------------
@@ -111,8 +117,12 @@ THREAT = [
     ("veiled", _re(r"\bsome(?:one|body) (?:will|is going to|gonna|could|might) (?:get|end up) (?:hurt|injured)\b|\bsome(?:one|body) will get hurt\b")),
     ("veiled", _re(r"\bteach (?:him|her|them|that \w+|the \w+) a lesson\b")),
     ("veiled", _re(r"\bsome(?:one|body) (?:should|needs to|ought to|will)\s+(?:key|sort|deal with|teach|do|pay (?:her|him) a visit|slash|smash|torch|burn)\b")),
-    ("veiled", _re(r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna) (?:be )?(?:wait(?:ing)? for|sort|deal with|get|find|go for)\s+(?:him|her|them|" + STAFF + r"\b)")),
+    ("veiled", _re(r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|someone needs to|someone will)\s+(?:sort (?:him|her|them|that \w+|" + STAFF + r") out|"
+                   r"deal with (?:him|her|them|that \w+) (?:myself|properly|my (?:own )?way|personally)|go for (?:him|her|them))\b|"
+                   r"\bsort (?:him|her|them) out (?:myself|properly|once and for all|for good)\b")),
     ("veiled", _re(r"\b(?:he|she|they)'?d better be ready\b|\bgoing in (?:there )?swinging\b|\bpay (?:him|her|them) a visit\b")),
+    ("veiled", _re(r"\b(?:she|he|they)(?:'ll| will) (?:regret (?:it|this)|get what'?s coming)|\bget what'?s coming to (?:her|him|them)\b|"
+                   r"\b(?:deserves?|needs?) a (?:good )?(?:slap|smack|punch|kicking|hiding|beating)\b|\bi'?ll be waiting\b[^.!?\n]{0,30}\bfor (?:her|him|them|that \w+)\b(?! to\b)(?![^.!?\n]{0,30}\b(?:pick|collect|finish|come out))")),
     ("violence", _re(r"\b(?:i'?ll|i will|i'?m going to|gonna|i'?d)\s+(?:break|smash|punch|slap|kick|batter|deck|knock)\s+(?:his|her|their|your|him|her|them)\b")),
 ]
 
@@ -161,7 +171,8 @@ _MISCONDUCT = (r"(?:lied|lies|lying)\b|(?:covered|covers|covering) (?:\w+\s+)?up
                r"makes? the (?:quiet |sen |little )?(?:kids|children|pupils) (?:sit|stand|stay)|bullies (?:the|kids|children)|"
                r"(?:spends?|spent|wastes?|wasted) (?:the |our )?(?:\w+ )?(?:money|funds|budget) on|"
                r"(?:falsif\w+|made up|doctored|fiddled) (?:the )?(?:\w+ )?(?:results|figures|records|paperwork|form)|"
-               r"started the fight|has been bullying|keeps bullying")
+               r"started the fight|has been bullying|keeps bullying|(?:has|have) (?:a|got a) (?:drink|drinking|drug|gambling) problem|"
+               r"(?:is|was) having an affair|(?:is|was) on drugs|turn(?:s|ed)? up (?:drunk|hungover|stoned)")
 _SUBJECT = (r"(?:mr|mrs|miss|ms|dr)\s+(?-i:[A-Z]\w+)|(?:the|that|a|one of the|our) (?:new |year \d |reception )?(?:head(?:teacher|master|mistress)?|teachers?|"
             r"caretaker|ta|teaching assistant|governors?|deputy|senco|school|office|staff|chair|dinner lad(?:y|ies))|(?-i:[A-Z][a-z]+)(?: (?-i:[A-Z][a-z]+))?|he|she|they")
 ALLEGATION = [
@@ -180,7 +191,9 @@ _REPEAT = (r"(?:(?:second|third|fourth|fifth|sixth|umpteenth|\d+(?:st|nd|rd|th))
 _VERDICT = (r"(?:disgrace\w*|shameful|shambles|shambolic|a joke|unbelievable|unacceptable|appalling|pathetic|ridiculous|outrageous|scandalous|"
             r"daylight robbery|what do we (?:even )?pay|what are they doing all day|non-existent|gone downhill|going downhill|"
             r"used to be a (?:good|great|decent) school|not any ?more|worst (?:run )?school|inedible|typical (?:of )?(?:this|that) (?:place|school)|"
-            r"typical (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?\b(?! family)|nobody told us|no-?one told us|not good enough|a fortune|fix\b|nothing (?:ever )?(?:gets done|happens|is done))")
+            r"typical (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?\b(?! family)|nobody told us|no-?one told us|not good enough|a fortune|fix\b|nothing (?:ever )?(?:gets done|happens|is done)|"
+            r"(?:couldn'?t|could not) care less|nobody (?:ever )?listens|(?:they|the school|staff) never listens?|waste of (?:time|money)|fobbed off|swept under the carpet|"
+            r"should be (?:sacked|ashamed)|needs? (?:sacking|to go|replacing)|not fit to (?:run|teach|be))")
 COMPLAINT = [
     ("repeated", _re(r"\b" + _REPEAT)),
     ("verdict", _re(r"\b" + _VERDICT)),

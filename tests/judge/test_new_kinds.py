@@ -25,6 +25,9 @@ GROUP_HARASSMENT = [
     "Sending round the screenshots of what she wrote so the whole class sees.",
     "Let's all blank him at the summer fair until he gets the message.",
     "Everyone follow the new teacher's Instagram and comment on every photo.",
+    "Time to name and shame her, she's had it coming.",
+    "Don't let your kids play with Jayden Smith, the whole family is trouble.",
+    "Let's get Mr Hughes sacked, who's with me?",
 ]
 
 HATE = [
@@ -33,6 +36,7 @@ HATE = [
     "Not sure a woman in a hijab should be teaching reception.",
     "Travellers shouldn't be allowed on the school trip, things go missing.",
     "The gay teacher shouldn't be doing sex education with our kids.",
+    "Half the new families can't even speak English and they get all the help.",
 ]
 
 OBSCENE_STAFF = [
@@ -47,6 +51,8 @@ THREATS = [
     "Mr Hughes wants to watch his back in the car park.",
     "Shame if something were to happen to that lovely house of hers.",
     "I know where Miss Patel lives.",
+    "That head deserves a good slap.",
+    "I'll be waiting outside the office for her tomorrow.",
 ]
 
 ABUSE = [
@@ -71,6 +77,7 @@ COMPLAINTS = [
     "Fourth time this half term the swimming's been cancelled. Shambolic.",
     "Still no reply from the office after three weeks. Unbelievable.",
     "Stokes Wood used to be a good school. Not any more.",
+    "Raised it twice and got fobbed off both times, the school couldn't care less.",
 ]
 
 
