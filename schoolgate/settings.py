@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    # Two-factor log-in for staff (schoolgate/schools/two_factor.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "schoolgate.audit",
     "schoolgate.schools",
     "schoolgate.policies",
@@ -66,7 +70,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Log-in security (issue 13): idle and absolute timeouts, then the second factor before any page.
+    "schoolgate.schools.reauth.SessionTimeoutMiddleware",
+    "schoolgate.schools.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -202,6 +210,15 @@ LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("LOGIN_SLOWDOWN_MAX_SECONDS", "1
 # Password reset requests per client address and per e-mail address typed, in a window.
 PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "3"))
 PASSWORD_RESET_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_WINDOW_SECONDS", "3600"))
+# Sessions (schoolgate/schools/reauth.py): each school sets its idle and absolute timeouts; these are the
+# defaults for an account with no school. The cookie never outlives the longest a school may choose (24 hours).
+# Before exports, the audit log and revealing a chat participant, the password (and code) must have been
+# given within REAUTH_SECONDS.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = 24 * 3600
+REAUTH_SECONDS = int(os.environ.get("REAUTH_SECONDS", "300"))
+OTP_TOTP_ISSUER = "Schoolgate"
 # Per-user limits: (uses, seconds, what the page calls it). A parent commenting, a school office replying to
 # concerns, the live check as someone types (one check per pause of 400 ms) and reminders to every parent.
 RATE_LIMITS = {
