@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, letter_views, views
+from . import export_views, letter_views, screenshot_views, views
 
 app_name = "cases"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("<slug:slug>/cases/<int:pk>/evidence/<str:kind>/", views.add_evidence, name="add_evidence"),
     path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/file/", views.evidence_file, name="evidence_file"),
     path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/judge/", views.rejudge, name="rejudge"),
+    path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/", screenshot_views.evidence_detail, name="evidence_detail"),
+    path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/image/", screenshot_views.evidence_image, name="evidence_image"),
+    path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/correct/", screenshot_views.correct, name="screenshot_correct"),
+    path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/reveal/", screenshot_views.reveal, name="screenshot_reveal"),
     path("<slug:slug>/cases/<int:pk>/evidence-pack/", export_views.case_export, {"what": "evidence-pack"}, name="evidence_pack"),
     path("<slug:slug>/cases/<int:pk>/documents/<slug:what>/", export_views.case_export, name="case_export"),
     path("<slug:slug>/cases/documents/<int:job_pk>/progress/", export_views.job_progress, name="job_progress"),
