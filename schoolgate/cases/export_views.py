@@ -23,6 +23,7 @@ from schoolgate.schools.access import school_view
 from schoolgate.schools.background import BackgroundJob, fail_dead, latest
 from schoolgate.schools.background_tasks import retry, start
 from schoolgate.schools.models import LEADERSHIP, STAFF_ROLES, Person
+from schoolgate.schools.reauth import reauth_required
 
 from .audit_events import AuditEvent
 from .models import Case
@@ -76,6 +77,7 @@ def _urls(request, job) -> dict:
 
 @school_view(STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
+@reauth_required
 def case_export(request, pk, what):
     export = CASE_EXPORTS.get(what)
     if export is None:
@@ -86,6 +88,7 @@ def case_export(request, pk, what):
 
 @school_view(STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
+@reauth_required
 def parent_export(request, person_pk, what="subject-access"):
     export = PARENT_EXPORTS.get(what)
     if export is None:
@@ -135,6 +138,7 @@ def _slug(exports: dict, export: Export) -> str:
 
 
 @school_view(STAFF_ROLES)
+@reauth_required
 def job_download(request, job_pk):
     job, export = _job(request, job_pk)
     if job.status != BackgroundJob.Status.DONE or not job.file:
