@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import LEADERSHIP, MODERATORS, Person, Role
+from schoolgate.schools.reauth import reauth_required
 
 from .answers import record_answer
 from .biometrics import biometric_eligible, latest_biometric, record_biometric, record_dpia, set_matching
@@ -194,6 +195,7 @@ def csv_import(request):
 
 @school_view(MODERATORS)
 @require_GET
+@reauth_required
 def csv_export(request):
     response = HttpResponse(export_register(request.school), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{request.school.slug}-photo-consent-{timezone.localdate():%Y-%m-%d}.csv"'
