@@ -20,6 +20,7 @@ from schoolgate.audit.models import record
 from schoolgate.policies.judging import NoPolicy
 from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import LEADERSHIP, actor_label
+from schoolgate.schools.reauth import reauth_required
 
 from . import pdf, report
 from .audit_events import AuditEvent
@@ -132,6 +133,7 @@ def report_pdf(request, pk):
 
 @school_view(SCAN_ROLES)
 @require_POST
+@reauth_required
 def reveal(request, pk, participant_pk):
     scan = _scan(request, pk)
     participant = get_object_or_404(Participant, scan=scan, pk=participant_pk)
