@@ -20,6 +20,7 @@ from .dashboard import dashboard_panels
 from .forms import AccountForm, ContactForm, RosterUploadForm
 from .models import EVERYONE, LEADERSHIP, MODERATORS, Membership
 from .paging import paged
+from .reauth import reauth_required
 from .roster import INLINE_ROWS, RosterError, check_roster, import_roster, update_contact
 
 PER_PAGE = 100  # rosters run to 20,000 people and audit logs to millions of entries: lists are paged
@@ -136,6 +137,7 @@ def _roster_contact(request):
 
 
 @school_view(LEADERSHIP)
+@reauth_required
 def audit_log(request):
     entries = paged(request, AuditEntry.objects.filter(school=request.school).order_by("-id"), per_page=PER_PAGE)
     return render(request, "schools/audit.html", {"entries": entries})
