@@ -218,7 +218,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
     # 5. Phrasings the models miss (`lexicon`): pile-ons, stereotypes, veiled threats, innuendo,
     # insults and allegations without swear words, complaints by exasperation, the channel categories.
     for s, e, _ in sents:
-        for cue in lexicon.cues(text, (s, e), person_in(s, e) is not None):
+        named = [m for m in people if m.start < e and m.end > s]
+        for cue in lexicon.cues(text, (s, e), bool(named), any(m.role in ("staff", "governor") for m in named)):
             if cue.score > scores[cue.category]:
                 scores[cue.category] = cue.score
             who = person_in(s, e)

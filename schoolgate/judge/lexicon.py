@@ -53,8 +53,11 @@ _CROWD = r"(?:every(?:one|body)|all of (?:you|us)|let'?s(?: all)?|we (?:should|m
 _PILE_ON = (r"(?:report|flag|review|rate|leave (?:a |one[- ]star |1[- ]star )?reviews?|give (?:the school |them |her |him )?(?:one|1)[- ]star|"
             r"one[- ]star|1[- ]star|e-?mail|message|spam|flood|bombard|ring|phone|call|complain about|follow|unfollow|block|"
             r"ignore|blank|shun|exclude|turn (?:our|your|their) backs|tag|comment on|stand outside|make (?:her|him|them) feel)")
+# Whom a pile-on is aimed at: a person, staff, the school ("email the office by Friday" is not a pile-on).
+_AIMED = (r"(?:her|him|them|his|their|hers|the school(?:'s)?|(?:the |this )?school'?s?|the head\w*|that \w+|the new \w+|the teacher\w*|"
+          r"(?:mr|mrs|miss|ms|sir)\b|(?-i:[A-Z][a-z]+)'s|every (?:post|photo|picture))")
 HARASS = [
-    ("pile_on", _re(r"\b" + _CROWD + r"\b[^.!?\n]{0,40}?\b" + _PILE_ON + r"\b")),
+    ("pile_on", _re(r"\b" + _CROWD + r"\b[^.!?\n]{0,40}?\b" + _PILE_ON + r"\b[^.!?\n]{0,30}?\b" + _AIMED + r"\b")),
     ("pile_on", _re(r"\b(?:flood|bombard|spam)\w* (?:his|her|their|the school'?s?|the head'?s?) (?:inbox|phone|page|email)")),
     ("pile_on", _re(r"\bbombard (?:him|her|them|the school)\b")),
     ("far_and_wide", _re(r"\b(?:share|pass|spread|send)\w* (?:this|it|these|them|the word)?\s*(?:far and wide|everywhere|"
@@ -109,7 +112,7 @@ THREAT = [
     ("property", _re(r"\b(?:tyres?|tires?|windows?|car)\b[^.!?\n]{0,30}\b(?:might|could|may|will|would)\b[^.!?\n]{0,30}\b(?:flat|slashed|smashed|brick|scratched|better with)")),
     ("property", _re(r"\bbrick through\b|\bburn (?:the|that|this) (?:place|school|house) down\b|\bburn (?:it|them) down\b")),
     ("veiled", _re(r"\bshame if something (?:happened|were to happen|was to happen)\b|\baccidents happen\b")),
-    ("veiled", _re(r"\bwon'?t be (?:smiling|laughing) (?:when|after|for long)\b|\bwhen i'?m (?:done|finished|through) with (?:him|her|them|you)\b")),
+    ("veiled", _re(r"\bwon'?t be (?:smiling|laughing) (?:(?:when|after) (?:i|we)\b|for long)|\bwhen i'?m (?:done|finished|through) with (?:him|her|them|you)\b")),
     ("veiled", _re(r"\b(?:wants? to|better|should|had better|needs? to) watch (?:her|his|their|your) back\b|\bbetter watch (?:herself|himself|themselves|yourself|out)\b|"
                    r"\bwatch (?:herself|himself|themselves) on the way\b")),
     ("veiled", _re(r"\bi know where (?:he|she|they|you|the \w+|(?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?) lives?\b")),
@@ -184,14 +187,14 @@ _OWN_SUBJECT_RE = _re(r"\b(?:i|we|my (?:son|daughter|boy|girl|kids?|child|husban
 
 # ---- complaints without complaint words --------------------------------------------------------------
 _REPEAT = (r"(?:(?:second|third|fourth|fifth|sixth|umpteenth|\d+(?:st|nd|rd|th)) time (?:this|in a|in the last) (?:term|week|month|year|half[- ]term)|"
-           r"once again|yet again|again no\b|no \w+ again|not again|every single (?:time|year|term|week|day)|(?:still|yet) no (?:reply|response|answer|word|news|update)|"
+           r"once again|yet again|not again|every single (?:time|year|term|week|day)|(?:still|yet) no (?:reply|response|answer|word|news|update)|"
            r"(?:\d+|two|three|four|five|six|several) (?:weeks?|months?|days?|emails?|phone calls?) (?:on )?and still|how many more|why is it always|"
            r"why (?:does|do|is|are|can'?t) (?:this|the|that) (?:school|place|office|head)|(?:another|again) (?:week|month|term|letter|day) (?:with|and) (?:no|two|only)|"
            r"never (?:tell|tells|told|answer|answers|reply|replies|listen|listens) (?:us|to us|parents|anything)|nobody (?:\w+ ){0,4}ever (?:answers|replies|tells|listens|rings))")
 _VERDICT = (r"(?:disgrace\w*|shameful|shambles|shambolic|a joke|unbelievable|unacceptable|appalling|pathetic|ridiculous|outrageous|scandalous|"
             r"daylight robbery|what do we (?:even )?pay|what are they doing all day|non-existent|gone downhill|going downhill|"
             r"used to be a (?:good|great|decent) school|not any ?more|worst (?:run )?school|inedible|typical (?:of )?(?:this|that) (?:place|school)|"
-            r"typical (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?\b(?! family)|nobody told us|no-?one told us|not good enough|a fortune|fix\b|nothing (?:ever )?(?:gets done|happens|is done)|"
+            r"typical (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?\s*(?:[.!?]|$)|nobody told us|no-?one told us|not good enough|a fortune|fix\b|nothing (?:ever )?(?:gets done|happens|is done)|"
             r"(?:couldn'?t|could not) care less|nobody (?:ever )?listens|(?:they|the school|staff) never listens?|waste of (?:time|money)|fobbed off|swept under the carpet|"
             r"should be (?:sacked|ashamed)|needs? (?:sacking|to go|replacing)|not fit to (?:run|teach|be))")
 COMPLAINT = [
@@ -272,8 +275,16 @@ def benign_context(sentence: str) -> bool:
     return PRAISE_RE.search(sentence) is not None and NEGATIVE_RE.search(sentence) is None
 
 
-def cues(text: str, sentence: tuple[int, int], about_someone: bool) -> list[Cue]:
-    """Every rule that matches inside one sentence of `text` (offsets are the text's own)."""
+# Verdict words that are praise as often as complaint ("the play was unbelievable"): a complaint only
+# when the post has a grievance in it somewhere.
+SOFT_VERDICT_RE = _re(r"^(?:unbelievable|ridiculous|a joke|outrageous|fix)$")
+# Staff by title or role, for contacting staff ("a friend request to the new mum" is not about staff).
+STAFF_RE = _re(r"\b(?:" + STAFF + r"|teacher|head|staff|ta|caretaker|governor)\b")
+
+
+def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named: bool = False) -> list[Cue]:
+    """Every rule that matches inside one sentence of `text` (offsets are the text's own). `about_someone`:
+    the sentence names a person; `staff_named`: one of them is staff or a governor."""
     s, e = sentence
     part = text[s:e]
     out: list[Cue] = []
@@ -287,6 +298,11 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool) -> list[Cue]
             if m is None:
                 continue
             if cat in NEEDS_SCHOOL and not (school or about_someone) and kind == "verdict" and not _repeat_or_strong(m.group()):
+                continue
+            if cat == "complaint" and SOFT_VERDICT_RE.match(m.group()) and \
+                    NEGATIVE_RE.search(text[: s + m.start()] + " " + text[s + m.end():]) is None:
+                continue
+            if cat == "staff_contact" and not (staff_named or STAFF_RE.search(part)):
                 continue
             if cat == "complaint" and (benign_context(part) or (kind == "repeated" and NEGATIVE_RE.search(part[m.end():]) is None
                                                                 and NEGATIVE_RE.search(m.group()) is None)):

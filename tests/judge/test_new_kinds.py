@@ -158,6 +158,13 @@ BENIGN = [
     "Let's all bring a plate for the bring-and-share lunch.",
     "Please share the lost dog poster far and wide, she's a little terrier called Bella.",
     "My son Will has been worried about his spelling test.",
+    "The school play was unbelievable, so much talent in Year 6!",
+    "Ridiculous how fast this term has gone at school.",
+    "Can everyone email the office by Friday with dietary needs for the trip?",
+    "Again no school tomorrow because of snow! Enjoy everyone.",
+    "He won't be smiling when he sees how much homework there is haha.",
+    "Typical British weather for sports day!",
+    "I'll be waiting at the gate at half three to collect both girls.",
 ]
 
 
