@@ -159,6 +159,9 @@ def scenario_table(predict) -> None:
           f"{s['exact']:.0%}; block-vs-review right for {s['ladder']:.0%} of the breaches caught")
     if theirs is not None:
         print(f"- alt-profanity-check (profane = held): breaches caught {theirs[bad].mean():.0%}, benign held {theirs[~bad].mean():.0%}")
+    after = js.summary(js.judge(rows=js.load("scenarios-after.tsv")))
+    print(f"- bench/data/scenarios-after.tsv ({after['n']} posts written after the rules): breaches caught {after['caught']:.0%}, "
+          f"benign held {after['benign_held']:.0%}, decision exactly as expected {after['exact']:.0%}")
 
 
 def main() -> None:

@@ -4,7 +4,9 @@
 
 The set was written by hand for issue 11 before any rule was tuned, with its own rosters
 (`bench/data/roster-*.csv`, names that are also ordinary words: Will, Grace, Hope, Frost, Cook...).
-It is never used for training. Each row: school (sw / hh), the expected decision, the expected
+It is never used for training. `bench/data/scenarios-after.tsv` (61 posts) was written after the rules,
+to check them on phrasings they were not written from; its first result is in the commit that added it.
+Each row: school (sw / hh), the expected decision, the expected
 categories ("-" for a benign post), the text. A category counts as found when the verdict lists a
 finding of it that holds or blocks the post (a breach of a clause, or the non-exhaustive rule).
 """
@@ -26,8 +28,8 @@ DATA = ROOT / "bench" / "data"
 SCHOOLS = {"sw": "stokes-wood", "hh": "high-hesket"}
 
 
-def load() -> list[dict]:
-    with open(DATA / "scenarios.tsv", encoding="utf-8") as fh:
+def load(name: str = "scenarios.tsv") -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     for r in rows:
         r["cats"] = set() if r["categories"] == "-" else set(r["categories"].split(","))
@@ -95,10 +97,11 @@ def summary(results) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--file", default="scenarios.tsv", help="scenarios.tsv (default) or scenarios-after.tsv")
     args = ap.parse_args()
-    results = judge()
+    results = judge(rows=load(args.file))
     s = summary(results)
-    print(f"## Scenario set ({s['n']} posts, bench/data/scenarios.tsv; never trained on)\n")
+    print(f"## Scenario set ({s['n']} posts, bench/data/{args.file}; never trained on)\n")
     print("| category | positives | precision | recall | F1 |")
     print("|---|---|---|---|---|")
     for cat, (n, p, r, f) in s["per"].items():
