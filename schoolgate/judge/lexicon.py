@@ -161,8 +161,9 @@ ABUSE = [
 
 # ---- allegations stated as fact ---------------------------------------------------------------------
 _CRIME = (r"(?:was|were|is|are|got|been|turned up|came in)\s+(?:\w+\s+){0,2}?(?:drunk|stoned|arrested|cautioned|charged)|"
-          r"(?:stole|steals|stealing|nicked|nicks|pinched|robbed|took|taking|takes|pocketed|pocketing|embezzl\w+|fiddl\w+|skim\w+)\s+"
+          r"(?:stole|steals|stealing|nicked|nicks|pinched|robbed|pocketed|pocketing|embezzl\w+|fiddl\w+|skim\w+)\s+"
           r"(?:\w+\s+){0,3}?(?:money|cash|funds?|from|phone|purse|wallet|bag|the)|"
+          r"(?:took|taking|takes)\s+(?:\w+\s+){0,3}?(?:money|cash|funds?|purse|wallet)\b|"
           r"(?:slapped|hit|hits|punched|kicked|grabbed|shook|shoved|pushed|smacked|assaulted|hurt|throttled|dragged)\s+(?:a|the|my|our|his|her|their|him|(?-i:[A-Z]\w+)|one)\b|"
           r"(?:dealing|sells?|selling|smok\w+|taking|takes|does|doing)\s+(?:\w+\s+)?(?:drugs|weed|cocaine|coke|pills)|"
           r"(?:watching|watches|looking at|looks at|touch\w*|grop\w*|peering at|filming|photographing)\s+(?:the\s+)?(?:girls|boys|kids|children|pupils)|"

@@ -165,6 +165,7 @@ BENIGN = [
     "He won't be smiling when he sees how much homework there is haha.",
     "Typical British weather for sports day!",
     "I'll be waiting at the gate at half three to collect both girls.",
+    "Could whoever took the blue lunchbox home by mistake drop it at the office?",
 ]
 
 
