@@ -382,6 +382,7 @@ def many_schools(args) -> None:
     if not database_url.startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a throw-away PostgreSQL database (or use --sqlite-demo).")
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="schoolgate-load-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
     setup_django(data_dir, database_url)
     from django.core.management import call_command
 
@@ -402,6 +403,7 @@ def many_schools(args) -> None:
 
 def sqlite_demo(args) -> None:
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="schoolgate-load-demo-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "SCHOOLGATE_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
     log = data_dir / "load-servers.log"
     subprocess.run([sys.executable, "-m", "schoolgate", "demo"], env=env, check=True, stdout=log.open("ab"), stderr=subprocess.STDOUT)
