@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from .followups import administrator_contact, closure_body_for
 from .models import ChatPermission
 from .parsers import NotAChatExport, UnsafeArchive, detect_format, parse
 
@@ -145,8 +146,6 @@ class ClosureForm(forms.Form):
         their address and e-mail from it, so what is on screen is what is sent. Before any field is shown."""
         if self.is_bound:
             return
-        from .followups import administrator_contact, closure_body_for
-
         name = self.initial.get("administrator_name") or ""
         contact = administrator_contact(school, name)
         self.initial.setdefault("administrator_address", contact["address"])
