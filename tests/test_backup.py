@@ -226,6 +226,7 @@ def test_the_daily_job_keeps_the_newest_backups(installation, tmp_path):
     assert json.loads(_members(new[0])["manifest.json"])["keys_included"] is False
 
 
+@pytest.mark.django_db  # the schools' daily job also sweeps background jobs left by a dead worker
 def test_no_backup_dir_no_automatic_backup(settings, tmp_path):
     from schoolgate.schools import jobs
 
