@@ -9,16 +9,55 @@ from django.utils import timezone
 
 from schoolgate.schools.models import School
 
-from .evidence_changes import add_evidence_url
+from .demo_screenshot import whatsapp_png
+from .evidence_changes import add_evidence_file, add_evidence_url
 from .letters import draft_letter, send_letter, update_letter
 from .models import Case, Letter
 from .notes import add_note
 from .opening import open_case
+from .screenshots import read_evidence
 
 STOKES_CONCERN = "Posts in the 'Stokes Wood Parents' Facebook group making allegations about Mr Hughes."
 STOKES_POST = "Mr Hughes is a liar and a bully, he stole the Year 4 trip money. Everyone should complain about him."
 HESKET_CONCERN = "Comments on the school channel and Facebook threatening a member of staff."
 HESKET_POST = "If Miss Bell keeps picking on Jack I will sort her out at the gate, she is useless and a disgrace."
+
+
+SCREENSHOT_LABEL = "Screenshot of the class WhatsApp group, forwarded by a parent"
+# (school, group, theme, messages): Kelly Bennett and Mark Robinson are on the rosters; Sam Carter and
+# Jo Hill are not, and show as "Participant 1" until a member of staff reveals them.
+SCREENSHOTS = {
+    STOKES_CONCERN: ("Year 4 Parents", "light", [
+        ("Kelly Bennett", "Has everyone seen what Mr Hughes said at the trip meeting?", "19:02"),
+        ("Sam Carter", "He is a liar, he took the trip money", "19:04"),
+        ("Sam Carter", "Everyone should complain about him", "19:05"),
+        (None, "Please keep this off the group and talk to the school", "19:07"),
+    ]),
+    HESKET_CONCERN: ("Class 2 Mums and Dads", "dark", [
+        ("Mark Robinson", "Miss Bell has picked on Jack all week again", "21:15"),
+        ("Jo Hill", "She is useless, someone should sort her out at the gate", "21:16"),
+        (None, "Can we talk to the Headteacher instead?", "21:20"),
+    ]),
+}
+
+
+class _Upload:
+    """The drawn screenshot as an upload (what the case page's file form gives `add_evidence_file`)."""
+
+    def __init__(self, name: str, data: bytes):
+        self.name, self.data, self.size = name, data, len(data)
+
+    def chunks(self):
+        yield self.data
+
+
+def _add_screenshot(case, head) -> None:
+    """The demo case's screenshot, read as any screenshot is: idempotent."""
+    if case.evidence.filter(label=SCREENSHOT_LABEL).exists():
+        return
+    title, theme, messages = SCREENSHOTS[case.concern]
+    item = add_evidence_file(case, upload=_Upload("whatsapp.png", whatsapp_png(title, messages, theme)), label=SCREENSHOT_LABEL, added_by=head)
+    read_evidence(item.pk, actor=head)  # now, not when a worker runs: the demo shows it at once
 
 
 def _user(email):
@@ -79,6 +118,9 @@ def build(stdout=None):
         add_note(case, text="Mr Robinson refused to remove the post when we spoke. Miss Bell informed and supported.", author=_user("dsl@high-hesket.demo"))
         draft_letter(case, step_id="police", actor=head)
         made.append(case)
+    for case in Case.objects.filter(concern__in=list(SCREENSHOTS), school__in=list(schools.values())):
+        if case.is_open:
+            _add_screenshot(case, _user(f"head@{case.school.slug}.demo"))
     if stdout is not None:
         for case in made:
             stdout.write(f"cases: demo {case.reference} at {case.school.name} about {case.subject_name}")
