@@ -33,7 +33,7 @@ from schoolgate.accounts import ThrottledAuthenticationForm
 from . import two_factor
 from .models import School
 
-STARTED, SEEN, CONFIRMED = "sg_started", "sg_seen", "sg_confirmed"
+STARTED, SEEN, CONFIRMED, LIMITS = "sg_started", "sg_seen", "sg_confirmed", "sg_limits"
 SEEN_RESOLUTION = 30  # seconds: the session is written at most this often just to note activity
 
 
@@ -45,13 +45,24 @@ def limits_for(user) -> tuple[int, int]:
     return max(idle, 1) * 60, max(most, 1) * 3600
 
 
+def _limits(request, user, now: float) -> tuple[int, int]:
+    """limits_for, read again once a minute rather than on every request."""
+    cached = request.session.get(LIMITS)
+    if cached and 0 <= now - cached[2] < 60:
+        return cached[0], cached[1]
+    idle, most = limits_for(user)
+    request.session[LIMITS] = (idle, most, now)
+    return idle, most
+
+
 @receiver(user_logged_in)
 def _note_log_in(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
     now = time.time()
     request.session[STARTED] = request.session[SEEN] = now
-    request.session.pop(CONFIRMED, None)
+    for key in (CONFIRMED, LIMITS, two_factor.FREE_CHECKED_AT):
+        request.session.pop(key, None)
     if not two_factor.is_enrolled(user):
         request.session[CONFIRMED] = now  # the password was just typed; an enrolled person confirms with the code
 
@@ -79,7 +90,7 @@ class SessionTimeoutMiddleware:
             if started is None or seen is None:  # a session from before timeouts (or a test's force_login)
                 session[STARTED] = started = now if started is None else started
                 session[SEEN] = seen = now
-            idle, most = limits_for(user)
+            idle, most = _limits(request, user, now)
             if now - seen > idle or now - started > most:
                 logout(request)
                 why = (f"after {idle // 60} minutes without activity" if now - seen > idle

@@ -17,6 +17,7 @@ Headteacher's reset of a lost phone go into the audit log of each school where t
 from __future__ import annotations
 
 import base64
+import time
 from enum import StrEnum
 from urllib.parse import urlencode
 
@@ -43,6 +44,10 @@ OPEN_URL_NAMES = frozenset({
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
     "two_factor_code", "two_factor_setup",
 })
+
+
+FREE_CHECKED_AT = "sg_2fa_free"
+RECHECK_SECONDS = 60
 
 
 class SecurityEvent(StrEnum):
@@ -112,6 +117,7 @@ def confirm(request, device: TOTPDevice, code: str) -> list[str] | None:
     device.save()
     codes = new_recovery_codes(user)
     otp_login(request, device)
+    request.session.pop(FREE_CHECKED_AT, None)
     _audit(user, SecurityEvent.ENROL, f"{actor_label(user)} set up two-factor log-in (an authenticator app and {len(codes)} recovery codes)")
     return codes
 
@@ -191,11 +197,17 @@ class TwoFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in OPEN_URL_NAMES:
             return None
+        # A person with no second factor, at no school requiring one, is re-checked once a minute (not on
+        # every request): a Headteacher turning the requirement on reaches open sessions within that minute.
+        checked = request.session.get(FREE_CHECKED_AT) or 0
+        if 0 <= time.time() - checked < RECHECK_SECONDS:
+            return None
         if is_enrolled(user):
             step = "schools:two_factor_code"
         elif required_for(user):
             step = "schools:two_factor_setup"
         else:
+            request.session[FREE_CHECKED_AT] = time.time()
             return None
         target = request.get_full_path() if request.method == "GET" else reverse("home")
         url = f"{reverse(step)}?{urlencode({'next': target})}"
