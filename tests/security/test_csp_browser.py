@@ -104,3 +104,43 @@ def test_photo_check_boxes_are_placed_without_inline_styles(live_server, page, l
     crops = page.locator("svg.face-crop")
     assert crops.count() == 3 and crops.first.bounding_box()["width"] >= 80
     assert violations(page, console) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_factor_enrolment_and_log_in_in_a_browser(live_server, page, log_in):
+    """A member of staff at a school that requires it: sent to set up after the password, the QR code drawn,
+    the first code confirms, recovery codes shown; next log-in asks for the code. No CSP violation throughout."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from schoolgate.schools.models import School
+
+    build_demo()
+    School.objects.filter(slug="stokes-wood").update(two_factor_required=True)
+    console = watch(page)
+    log_in("office@stokes-wood.demo")
+    page.wait_for_url("**/accounts/two-factor/set-up/**")
+    assert page.locator("h1").inner_text() == "Set up two-factor log-in"
+    qr = page.locator("figure.qr svg").bounding_box()
+    assert qr and qr["width"] >= 100 and qr["height"] >= 100
+    device = TOTPDevice.objects.get(user__username="office@stokes-wood.demo", confirmed=False)
+
+    def code():
+        device.refresh_from_db()
+        return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+    page.fill("#id_code", code())
+    page.get_by_role("button", name="Turn on two-factor log-in").click()
+    page.wait_for_selector("text=Your recovery codes")
+    assert page.locator("ol.recovery-codes li").count() == 10
+    page.get_by_role("link", name="I have kept my recovery codes: continue").click()
+    page.wait_for_url(f"{live_server.url}/stokes-wood/")
+
+    page.context.clear_cookies()
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    log_in("office@stokes-wood.demo")
+    page.wait_for_url("**/accounts/two-factor/?next=*")
+    page.fill("#id_code", code())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/stokes-wood/")
+    assert violations(page, console) == []
