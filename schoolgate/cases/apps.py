@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -6,4 +8,6 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self):
-        from . import screenshot_tasks  # noqa: F401 - a picture added as evidence is read by the worker
+        # Connects the signal that has a picture added as evidence read by the worker. By name, as Django's
+        # own autodiscovery does: the app's modules keep their project imports at the top (test_module_rules).
+        import_module(f"{self.name}.screenshot_tasks")

@@ -41,7 +41,7 @@ class TryForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors and not (data.get("text") or "").strip() and not data.get("screenshot"):
-            raise forms.ValidationError("Paste some text to check, or choose a screenshot.")
+            raise forms.ValidationError("Some text or a screenshot is required: paste the text to check, or choose a screenshot.")
         return data
 
 

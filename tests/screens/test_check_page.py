@@ -30,7 +30,7 @@ def test_a_file_that_is_not_a_picture_is_a_clear_error(stokes, login, fake_judge
 
 def test_nothing_given_is_a_clear_error(stokes, login, fake_judge):
     response = login("head@stokes-wood.demo").post(URL, {"text": "  "})
-    assert response.status_code == 400 and "Paste some text to check, or choose a screenshot." in response.content.decode()
+    assert response.status_code == 400 and "Some text or a screenshot is required: paste the text to check, or choose a screenshot." in response.content.decode()
 
 
 def test_text_is_still_checked(stokes, login, fake_judge):
