@@ -10,6 +10,9 @@
 - EMAIL_BACKEND / EMAIL_HOST / DEFAULT_FROM_EMAIL: console e-mail by default (nothing leaves the server);
   EMAIL_HOST alone turns SMTP on, with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL.
 - SCHOOLGATE_HTTPS: 1 when served behind HTTPS (HSTS, Secure cookies, redirect to https, X-Forwarded-Proto).
+- SESSION_IDLE_MINUTES / SESSION_MAX_HOURS: timeouts for an account with no school (each school sets its own);
+  REAUTH_SECONDS: how long "confirm it's you" lasts before exports and the audit log (300).
+- RATE_LIMIT_COMMENTS / _CONCERNS / _LIVE_CHECK / _REMINDERS: uses per user per window (see RATE_LIMITS).
 """
 
 from __future__ import annotations

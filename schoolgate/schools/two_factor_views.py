@@ -133,7 +133,8 @@ def login_security(request):
                        **changed)
         messages.success(request, "The log-in security settings are saved." if changed else "Nothing was changed.")
         return redirect("schools:login_security", slug=school.slug)
-    return render(request, "registration/login_security.html", {"form": form, "staff": _staff(school)},
+    demo = request.user.get_username() in DEMO_EMAILS
+    return render(request, "registration/login_security.html", {"form": form, "staff": _staff(school), "demo": demo},
                   status=400 if request.method == "POST" else 200)
 
 

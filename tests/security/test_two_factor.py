@@ -205,3 +205,9 @@ def test_the_headteacher_turns_the_requirement_and_timeouts_on(stokes, login):
     stokes.refresh_from_db()
     assert (stokes.two_factor_required, stokes.session_idle_minutes, stokes.session_max_hours) == (True, 20, 8)
     assert AuditEntry.objects.filter(action="login_security.settings", school=stokes).exists()
+
+
+def test_the_demo_says_two_factor_log_in_is_off_where_staff_would_set_it_up(stokes, login):
+    head = login(HEAD)
+    assert "Two-factor log-in is off in this demo" in head.get("/stokes-wood/log-in-security/").content.decode()
+    assert "Two-factor log-in is off in this demo" in head.get("/accounts/two-factor/set-up/").content.decode()
