@@ -3,12 +3,15 @@ security page (the school's settings, who has set it up, and resetting a lost ph
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,7 +22,7 @@ from . import two_factor
 from .access import id_from, school_view
 from .demo import ACCOUNTS as DEMO_ACCOUNTS
 from .models import Membership, Role
-from .reauth import mark_confirmed, reauth_required
+from .reauth import mark_confirmed, reauth_required, recently_confirmed
 
 DEMO_EMAILS = frozenset(email for _, email, *_ in DEMO_ACCOUNTS)
 
@@ -73,6 +76,9 @@ def setup(request):
     enrolled = two_factor.is_enrolled(user)
     if enrolled and not user.is_verified():
         return redirect("schools:two_factor_code")  # replacing a phone needs the current second factor first
+    if not recently_confirmed(request):
+        # A session left open must not be able to tie the account to someone else's phone.
+        return redirect(f"{reverse('schools:confirm')}?{urlencode({'next': request.get_full_path()})}")
     required = two_factor.required_for(user)
     device = two_factor.pending_device(user)
     form = CodeForm(request.POST or None)

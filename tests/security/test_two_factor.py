@@ -211,3 +211,19 @@ def test_the_demo_says_two_factor_log_in_is_off_where_staff_would_set_it_up(stok
     head = login(HEAD)
     assert "Two-factor log-in is off in this demo" in head.get("/stokes-wood/log-in-security/").content.decode()
     assert "Two-factor log-in is off in this demo" in head.get("/accounts/two-factor/set-up/").content.decode()
+
+
+def test_a_session_left_open_cannot_set_up_someone_elses_phone(stokes, client):
+    import time
+
+    from schoolgate.schools.reauth import CONFIRMED
+
+    password_login(client, HEAD)
+    session = client.session
+    session[CONFIRMED] = time.time() - 600
+    session.save()
+    response = client.get("/accounts/two-factor/set-up/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/confirm/?next=")
+    assert not TOTPDevice.objects.filter(user__username=HEAD).exists()
+    client.post("/accounts/confirm/", {"password": DEMO_PASSWORD, "next": "/accounts/two-factor/set-up/"})
+    assert client.get("/accounts/two-factor/set-up/").status_code == 200
