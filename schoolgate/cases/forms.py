@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from schoolgate.schools.forms import PlainForm, plain_required
 from schoolgate.schools.models import Person
 
 from .evidence import max_upload_bytes
@@ -14,7 +15,7 @@ from .platforms import platform_choices
 ASSESSMENT_CHOICES = list(ASSESSMENTS.items())
 
 
-class OpenCaseForm(forms.Form):
+class OpenCaseForm(PlainForm):
     parent = forms.ModelChoiceField(queryset=Person.objects.none(), required=False, label="Parent/carer",
                                     empty_label="Unknown parent/carer", help_text="Leave as unknown when the author is not known yet.")
     parent_name = forms.CharField(max_length=200, required=False, label="Or the name as it appears (if not on the roster)")
@@ -30,12 +31,12 @@ class OpenCaseForm(forms.Form):
         self.fields["parent"].queryset = Person.objects.filter(school=school, kind=Person.Kind.PARENT).order_by("name")
 
 
-class TextEvidenceForm(forms.Form):
+class TextEvidenceForm(PlainForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=50_000, label="Pasted text")
     label = forms.CharField(max_length=200, required=False, label="Where it was posted")
 
 
-class UrlEvidenceForm(forms.Form):
+class UrlEvidenceForm(PlainForm):
     url = forms.URLField(max_length=2000, assume_scheme="https", label="Web address")
     seen_on = forms.DateField(label="Date seen", widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=50_000, required=False, label="What it says (optional)")
@@ -48,7 +49,7 @@ class UrlEvidenceForm(forms.Form):
         return day
 
 
-class FileEvidenceForm(forms.Form):
+class FileEvidenceForm(PlainForm):
     file = forms.FileField(label="Screenshot or file", allow_empty_file=False)
     label = forms.CharField(max_length=200, required=False)
 
@@ -60,12 +61,12 @@ class FileEvidenceForm(forms.Form):
         return upload
 
 
-class AssessForm(forms.Form):
+class AssessForm(PlainForm):
     assessments = forms.MultipleChoiceField(choices=ASSESSMENT_CHOICES, required=False, widget=forms.CheckboxSelectMultiple, label="Staff assessment")
     reason = forms.CharField(max_length=500, required=False)
 
 
-class StepForm(forms.Form):
+class StepForm(PlainForm):
     action = forms.ChoiceField(choices=[("done", "Done"), ("skip", "Skip")])
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False)
@@ -79,12 +80,12 @@ class StepForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(PlainForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000, label="Staff note")
     private = forms.BooleanField(required=False, initial=True, label="Private (withheld from the parent's subject access export)")
 
 
-class CloseForm(forms.Form):
+class CloseForm(PlainForm):
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, label="Outcome",
                               error_messages={"required": "Closing a case needs an outcome."})
 
@@ -128,6 +129,7 @@ class LetterForm(forms.ModelForm):
             del self.fields["restriction_kind"]
         if kind in {Letter.Kind.HOST_REPORT, Letter.Kind.POLICE_REFERRAL}:
             self.fields["deadline"].widget = forms.HiddenInput()
+        plain_required(self)
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from schoolgate.schools.forms import PlainForm
 from schoolgate.schools.models import Membership, actor_label
 
 from .concerns import channels_for
@@ -22,7 +23,7 @@ def pupil_groups(school) -> list[str]:
     return sorted(set(school.people.filter(kind="pupil").exclude(group="").values_list("group", flat=True)))
 
 
-class PostForm(forms.Form):
+class PostForm(PlainForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_POST)
     audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.SCHOOL, widget=forms.RadioSelect)
     group = forms.ChoiceField(required=False, label="Year group or class", help_text="For a year group or class post.")
@@ -53,18 +54,18 @@ class PostForm(forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(PlainForm):
     text = forms.CharField(
         label="Your comment", max_length=MAX_COMMENT,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Write a comment. The school reads every comment before it appears."}),
     )
 
 
-class CheckForm(forms.Form):
+class CheckForm(PlainForm):
     text = forms.CharField(max_length=MAX_COMMENT, required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlainForm):
     action = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject"), ("edit", "Edit and approve"), ("rephrase", "Ask to rephrase")])
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason_clause = forms.ChoiceField(required=False, label="Clause")
@@ -85,7 +86,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(PlainForm):
     to = forms.ChoiceField(label="Who should read your message?", widget=forms.RadioSelect,
                            error_messages={"required": "Choose who should read your message", "invalid_choice": "Choose one of the people listed"})
     child = forms.ChoiceField(required=False, label="Which child is it about?",
@@ -117,11 +118,11 @@ class ConcernForm(forms.Form):
         return data
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(PlainForm):
     response = forms.CharField(max_length=MAX_CONCERN, widget=forms.Textarea(attrs={"rows": 4}), label="Reply to the parent/carer")
 
 
-class RestrictionForm(forms.Form):
+class RestrictionForm(PlainForm):
     user = forms.ChoiceField(label="Parent/carer", error_messages={"required": "Choose the parent/carer.", "invalid_choice": "Choose a parent/carer of this school."})
     kind = forms.ChoiceField(choices=Restriction.Kind.choices, widget=forms.RadioSelect, initial=Restriction.Kind.HOLD, label="Restriction",
                              error_messages={"required": "Choose the restriction."})
@@ -156,7 +157,7 @@ class RestrictionForm(forms.Form):
         return data
 
 
-class PosterForm(forms.Form):
+class PosterForm(PlainForm):
     """Grant or remove one member of staff's poster permission (the buttons on the "who can post" page)."""
 
     CHOOSE = "Choose a member of staff."
@@ -182,7 +183,7 @@ def roster_pupils(school) -> list:
     return list(school.people.filter(kind="pupil").order_by("group", "name"))
 
 
-class PhotoCheckForm(forms.Form):
+class PhotoCheckForm(PlainForm):
     """Who each numbered face is. Built per photo: `face_N` (what the face is) and `face_N_pupil` (which
     pupil, from the roster by class). A face-matching suggestion adds a "match" choice: a person confirms it."""
 

@@ -1,9 +1,31 @@
 from django import forms
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024
+REQUIRED = forms.Field.default_error_messages["required"]
 
 
-class RosterUploadForm(forms.Form):
+def plain_required(form) -> None:
+    """GOV.UK: an error says what to do ("Enter full name.", "Choose role."), never "This field is required.".
+    Fields that set their own message keep it."""
+    for name, field in form.fields.items():
+        if str(field.error_messages.get("required")) != str(REQUIRED):
+            continue
+        label = str(field.label or name.replace("_", " ").capitalize()).rstrip(":")
+        if len(label) > 1 and not label[1].isupper():
+            label = label[0].lower() + label[1:]
+        verb = "Choose" if isinstance(field, forms.ChoiceField | forms.FileField | forms.BooleanField) else "Enter"
+        field.error_messages = {**field.error_messages, "required": f"{verb} {label}."}
+
+
+class PlainForm(forms.Form):
+    """A form whose "required" errors say what to do (see `plain_required`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_required(self)
+
+
+class RosterUploadForm(PlainForm):
     file = forms.FileField(label="Roster CSV", help_text="Columns: name,role,group,aliases")
 
     def clean_file(self):
@@ -15,7 +37,7 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-class AccountForm(forms.Form):
+class AccountForm(PlainForm):
     """Give someone a log-in at this school with one role; they set their own password by e-mail."""
 
     full_name = forms.CharField(max_length=150)
