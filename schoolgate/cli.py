@@ -22,7 +22,7 @@ from schoolgate import datadir
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-ALIASES = {"scan-chat": "scan_chat", "worker": "db_worker"}
+ALIASES = {"scan-chat": "scan_chat", "read-screenshot": "read_screenshot", "worker": "db_worker"}
 
 # Another package's command that people run as part of Schoolgate, by its alias. Its own help speaks of
 # that package ("Run a database background worker"), not of what it does here.
