@@ -104,6 +104,11 @@ def test_photo_check_boxes_are_placed_without_inline_styles(live_server, page, l
     crops = page.locator("svg.face-crop")
     assert crops.count() == 3 and crops.first.bounding_box()["width"] >= 80
     assert violations(page, console) == []
+    # "Check your answers": the blurred preview is drawn for this person only (a data: image, never stored).
+    page.get_by_role("button", name="Continue").click()  # every face left as "not sure": all blurred
+    page.wait_for_selector("#preview")
+    assert page.evaluate("document.getElementById('preview').naturalWidth") > 0
+    assert violations(page, console) == []
 
 
 @pytest.mark.django_db(transaction=True)
