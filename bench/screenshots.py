@@ -105,6 +105,22 @@ def tesseract_lines(rgb):
 ENGINES = {"rapidocr": rapidocr_lines, "tesseract": tesseract_lines}
 
 
+def as_forwarded_jpeg(png: bytes) -> bytes:
+    """The screenshot as a messaging app forwards it: scaled to 3/4 and saved as JPEG at quality 70."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    out = io.BytesIO()
+    image.resize((image.width * 3 // 4, image.height * 3 // 4), Image.LANCZOS).save(out, format="JPEG", quality=70)
+    return out.getvalue()
+
+
+def jpeg_scene(scene):
+    """The scene's truth for its forwarded JPEG: the boxes scaled to 3/4."""
+    return scenes.Scene(scene.name + ".jpg", scene.app, scene.theme, scene.font, scene.messages, scene.title,
+                        [tuple(round(v * 3 / 4) for v in box) for box in scene.boxes])
+
+
 def _cpu() -> float:
     """CPU seconds used by this process and the programs it ran (Tesseract runs as one)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -117,6 +133,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N screenshots")
     parser.add_argument("--keep", type=Path, help="keep the screenshots in this folder")
     parser.add_argument("--verbose", "-v", action="store_true", help="print each message that is not right")
+    parser.add_argument("--jpeg", action="store_true", help="also read each screenshot as forwarded: 3/4 size, JPEG quality 70")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -141,14 +158,16 @@ def main() -> int:
         read(images.pixels(images.load(paths[0].read_bytes())))  # the engine's start-up is not per screenshot
         by_app: dict[str, list] = {}
         walls, cpus = [], []
-        for scene, path in zip(chosen, paths):
+        for scene, path in [(s, p) for s, p in zip(chosen, paths)] + ([(jpeg_scene(s), p) for s, p in zip(chosen, paths)] if args.jpeg else []):
+            data = path.read_bytes() if not scene.name.endswith(".jpg") else as_forwarded_jpeg(path.read_bytes())
             wall, cpu = time.perf_counter(), _cpu()
-            rgb = images.pixels(images.load(path.read_bytes()))
+            rgb = images.pixels(images.load(data))
             messages = lay_out(rgb, read(rgb))
             walls.append(time.perf_counter() - wall)
             cpus.append(_cpu() - cpu)
             result = score(scene, messages)
-            by_app.setdefault(f"{scene.app} {scene.theme}", []).append(result)
+            kind = " JPEG" if scene.name.endswith(".jpg") else ""
+            by_app.setdefault(f"{scene.app} {scene.theme}{kind}", []).append(result)
             if args.verbose:
                 for truth, sim, ok in zip(scene.messages, result["sims"], result["authors"]):
                     if sim < 0.97 or not ok:

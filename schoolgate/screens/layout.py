@@ -82,22 +82,28 @@ class Page:
         sample = rgb[:, ::step]
         self.background = _mode_colour(sample[:: max(1, self.height // 400)])
         bg = np.array(self.background, dtype=np.int16)
-        off_page = np.abs(sample.astype(np.int16) - bg).max(axis=2) > 14
-        self.row_off = off_page.mean(axis=1)  # share of each row that is not the page's background
-        # A rule: a row where one colour other than the page spans almost the whole width.
-        row_mode_share = np.array([self._row_uniform(sample[y]) for y in range(self.height)])
-        self.rules = [y for y in range(self.height) if row_mode_share[y] and self.row_off[y] > 0.9]
+        diff = np.abs(sample.astype(np.int16) - bg).max(axis=2)
+        self.row_off = (diff > 14).mean(axis=1)  # share of each row that is not the page's background
+        # A rule: a row where one colour other than the page (however faint: Facebook's and X's rules are a
+        # few levels off white) spans almost the whole width.
+        faint = (diff > 5).mean(axis=1)
+        uniform = np.array([self._row_uniform(sample[y]) for y in range(self.height)])
+        self.rules = [y for y in range(self.height) if uniform[y] and faint[y] > 0.9]
         self.top, self.bottom = self._bars()
 
     @staticmethod
     def _row_uniform(row: np.ndarray) -> bool:
         spread = row.astype(np.int16).max(axis=0) - row.astype(np.int16).min(axis=0)
-        return bool(spread.max() <= 16)
+        return bool(spread.max() <= 24)  # JPEG ringing blurs a 1-pixel rule by a few levels
 
     def _bars(self) -> tuple[int, int]:
         """(first content row, last content row + 1)."""
         h = self.height
-        barred = self.row_off > 0.97  # a row with (almost) no page background: a bar, or a rule
+        # A row with (almost) no page background: a bar, or a rule. Smoothed over a few rows, since JPEG
+        # artefacts around a bar's text come close to a dark page's colour.
+        window = max(3, h // 240) | 1
+        smooth = np.convolve(self.row_off, np.ones(window) / window, mode="same")
+        barred = np.maximum(self.row_off, smooth) > 0.95
         top = 0
         y = 0
         while y < h * 0.3 and barred[y]:
