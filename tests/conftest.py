@@ -89,6 +89,8 @@ def demo(seeded):
     from schoolgate.schools.demo import build
 
     build()
+    for school in seeded.values():
+        school.refresh_from_db()  # the demo build changes the schools (e.g. two-factor off): never hand out a stale copy
     return seeded
 
 

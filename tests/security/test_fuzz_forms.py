@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -240,7 +239,6 @@ def demo_with_records(demo, fake_judge, settings):
 
 
 def test_hostile_strings_in_every_form(demo_with_records, client, user):
-    started = time.monotonic()
     client.raise_request_exception = False  # a 500 is a finding to list, not an exception that stops the run
     problems, found, opened = [], set(), set()
     for email in (*USERS, None):
@@ -263,4 +261,3 @@ def test_hostile_strings_in_every_form(demo_with_records, client, user):
     assert len(found) >= 25, sorted(found)
     for route in ("accounts/login/", "accounts/password-reset/", "<slug:slug>/chats/new/"):
         assert route in found, sorted(found)
-    assert time.monotonic() - started < 60
