@@ -137,7 +137,8 @@ def reset(school: School, member, *, actor) -> None:
     TOTPDevice.objects.filter(user=member).delete()
     StaticDevice.objects.filter(user=member).delete()
     record(SecurityEvent.RESET, actor=actor, school=school, target=member,
-           summary=f"{actor_label(actor)} reset two-factor log-in for {actor_label(member)} (lost or replaced phone)")
+           summary=f"{actor_label(actor, nobody='The server administrator (command line)')} reset two-factor log-in for {actor_label(member)} "
+                   "(lost or replaced phone)")
 
 
 # -- the code step -------------------------------------------------------------------------------------------------

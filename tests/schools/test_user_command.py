@@ -80,3 +80,36 @@ def test_email_link_sets_no_password(seeded, mailoutbox, django_capture_on_commi
         out = add("dsl@school.example", name="Dee Lead", school="stokes-wood", role="dsl", email_link=True)
     assert "from the link e-mailed to them" in out
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["dsl@school.example"]
+
+
+def test_reset_two_factor_for_a_head_who_lost_phone_and_codes(seeded, password_file):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    add("head@school.example", name="Ann Head", school="stokes-wood", role="headteacher", password_file=password_file)
+    head = get_user_model().objects.get(username="head@school.example")
+    TOTPDevice.objects.create(user=head, name="phone", confirmed=True)
+    StaticDevice.objects.create(user=head, name="recovery", confirmed=True)
+    out = io.StringIO()
+    call_command("user", "reset-two-factor", "Head@School.example", school="stokes-wood", stdout=out)
+    assert "reset for head@school.example at Stokes Wood" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=head).exists() and not StaticDevice.objects.filter(user=head).exists()
+    entry = AuditEntry.objects.filter(summary__contains="reset two-factor log-in for Ann Head").get()
+    assert entry.summary.startswith("The server administrator (command line)")
+
+
+def test_reset_two_factor_for_someone_not_at_that_school_changes_nothing(seeded, password_file):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    add("head@school.example", name="Ann Head", school="stokes-wood", role="headteacher", password_file=password_file)
+    head = get_user_model().objects.get(username="head@school.example")
+    TOTPDevice.objects.create(user=head, name="phone", confirmed=True)
+    with pytest.raises(CommandError, match="no log-in at High Hesket"):
+        call_command("user", "reset-two-factor", "head@school.example", school="high-hesket")
+    assert TOTPDevice.objects.filter(user=head).exists()
+
+
+def test_add_without_a_role_says_so(seeded, password_file):
+    with pytest.raises(CommandError, match="--role"):
+        add("x@school.example", name="X Y", school="stokes-wood", password_file=password_file)
+    assert not get_user_model().objects.filter(username="x@school.example").exists()

@@ -4,6 +4,11 @@
 The password is asked for twice (not echoed), or read from the first line of --password-file (a file only the
 operator can read; `-` reads standard input), or left for the person to choose from an e-mailed link
 (--email-link). Django's password rules apply. An existing account keeps its password and gets the role.
+
+`schoolgate user reset-two-factor EMAIL --school SLUG`: for a member of staff (the Headteacher above all) who has
+lost both their phone and their recovery codes, when nobody else can use the Log-in security page. Their app
+and codes are removed, written to the audit log as done from the server's command line, and they set up
+two-factor log-in again after their password at their next log-in.
 """
 
 from __future__ import annotations
@@ -20,19 +25,21 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from schoolgate.bootstrap import ensure_database
+from schoolgate.schools import two_factor
 from schoolgate.schools.accounts import RoleError, give_role
 from schoolgate.schools.models import Role, School
 
 
 class Command(BaseCommand):
-    help = "Log-ins: `user add EMAIL --name NAME --school SLUG --role ROLE [--password-file FILE | --email-link]`."
+    help = ("Log-ins: `user add EMAIL --name NAME --school SLUG --role ROLE [--password-file FILE | --email-link]`; "
+            "`user reset-two-factor EMAIL --school SLUG` for someone who lost their phone and recovery codes.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["add"])
+        parser.add_argument("action", choices=["add", "reset-two-factor"])
         parser.add_argument("email")
-        parser.add_argument("--name", required=True, help='full name, e.g. "Ann Head"')
         parser.add_argument("--school", required=True, metavar="SLUG", help="the school's slug, e.g. stokes-wood")
-        parser.add_argument("--role", required=True, help=f"one of {', '.join(Role.values)}")
+        parser.add_argument("--name", help='full name, e.g. "Ann Head" (add)')
+        parser.add_argument("--role", help=f"one of {', '.join(Role.values)} (add)")
         how = parser.add_mutually_exclusive_group()
         how.add_argument("--password-file", metavar="FILE", help="read the password from the first line of FILE ('-': standard input)")
         how.add_argument("--email-link", action="store_true", help="set no password: e-mail a link to choose one")
@@ -43,7 +50,11 @@ class Command(BaseCommand):
             validate_email(email)
         except ValidationError:
             raise CommandError(f"'{email}' is not a valid e-mail address.") from None
-        name = " ".join(name.split())
+        if action == "reset-two-factor":
+            return self._reset_two_factor(email, school)
+        if role is None:
+            raise CommandError(f"Give the person's role with --role: one of {', '.join(Role.values)}.")
+        name = " ".join((name or "").split())
         if not name:
             raise CommandError("Give the person's full name with --name.")
         if role not in Role.values:
@@ -81,6 +92,18 @@ class Command(BaseCommand):
                                                  "from the link e-mailed to them."))
         else:
             self.stdout.write(self.style.SUCCESS(f"{email} can now log in as {role_label} at {target.name}."))
+
+    def _reset_two_factor(self, email: str, slug: str) -> None:
+        ensure_database()
+        target = School.objects.filter(slug=slug).first()
+        if target is None:
+            raise CommandError(f"No school '{slug}'.")
+        member = get_user_model().objects.filter(username__iexact=email, memberships__school=target).first()
+        if member is None:
+            raise CommandError(f"{email} has no log-in at {target.name}; nothing was changed.")
+        two_factor.reset(target, member, actor=None)
+        self.stdout.write(self.style.SUCCESS(f"Two-factor log-in was reset for {email} at {target.name}: they set it up "
+                                             "again after their password at their next log-in."))
 
     def _password(self, password_file: str | None) -> str:
         if password_file == "-":
