@@ -85,3 +85,16 @@ def test_a_file_that_is_not_a_picture_is_refused(data):
     with pytest.raises(NotAScreenshot) as refused:
         read_screenshot(data)
     assert "screenshot" in str(refused.value).lower() or "picture" in str(refused.value).lower()
+
+
+def test_a_forwarded_jpeg_reads_the_same(rendered, readings):
+    """Messaging apps forward a screenshot smaller and as JPEG: bars, bubbles and names must still be found
+    through the noise."""
+    scene, path = rendered["dark-chat"]
+    image = Image.open(path).convert("RGB")
+    buffer = io.BytesIO()
+    image.resize((image.width * 3 // 4, image.height * 3 // 4), Image.LANCZOS).save(buffer, format="JPEG", quality=70)
+    messages = read_screenshot(buffer.getvalue()).messages
+    assert [m.author for m in messages] == [m.author for m in scene.messages]
+    for got, want in zip(messages, scene.messages):
+        assert similar(got.text, want.text) >= 0.97
