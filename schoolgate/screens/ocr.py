@@ -5,10 +5,11 @@ The engine is built once per process, on first use (about a second: three ONNX s
 the threads of that process behind a lock (ONNX Runtime sessions are thread-safe, but two screenshots at
 once on a 2-core server would only slow each other).
 
-Why RapidOCR and not Debian's Tesseract: on the rendered phone screenshots of `bench/screenshots.py` it
-reads text on coloured bubbles and dark backgrounds without any preprocessing, and gives each line's box
-directly; Tesseract needs binarisation per background and splits lines by its own page layout (numbers
-in the bench's output).
+Why RapidOCR and not Debian's Tesseract 5 (`bench/screenshots.py`, the same 40 rendered screenshots through
+the same layout): RapidOCR read every message (text similarity 1.000, authors 100%, splits 100%), at about
+2.5-2.8 CPU seconds a screenshot. Tesseract (`--psm 3`, no preprocessing) reached 0.916 / 77% / 69%: it
+loses text on dark themes (0.74 on WhatsApp iPhone dark) and runs a username into the comment it starts
+(Instagram authors 25%), and its own page segmentation splits and merges lines across bubbles.
 """
 
 from __future__ import annotations
