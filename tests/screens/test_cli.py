@@ -33,7 +33,7 @@ def test_the_json_contract(rendered, readings, seeded, fake_judge, settings, cap
     roster = tmp_path / "roster.csv"
     roster.write_text("name,role,group,aliases\nDave Patel,parent,Year 4,\nMr Clarke,staff,Year 4 teacher,\n", encoding="utf-8")
     readings("dark-chat")  # read once per session; the command reads it again
-    cli.main(["read_screenshot", str(rendered["dark-chat"][1]), "--school", "stokes-wood", "--roster", str(roster)])
+    cli.main(["read-screenshot", str(rendered["dark-chat"][1]), "--school", "stokes-wood", "--roster", str(roster)])
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"messages"}
     messages = data["messages"]
@@ -58,7 +58,7 @@ def test_a_file_that_is_not_an_image_exits_non_zero(tmp_path, seeded, capsys):
     bad = tmp_path / "notes.png"
     bad.write_text("these are my notes, not a picture", encoding="utf-8")
     with pytest.raises(SystemExit) as exited:
-        cli.main(["read_screenshot", str(bad), "--school", "stokes-wood"])
+        cli.main(["read-screenshot", str(bad), "--school", "stokes-wood"])
     assert exited.value.code != 0
     captured = capsys.readouterr()
     assert captured.out == ""
