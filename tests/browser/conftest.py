@@ -43,3 +43,4 @@ def log_in(page, live_server):
         return page
 
     return as_
+

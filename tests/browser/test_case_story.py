@@ -62,6 +62,11 @@ def test_case_from_queue_to_warning_letter(live_server, log_in, page, output_dir
     page.fill("#id_deadline", "2031-03-14T17:00")
     page.fill("#id_body", page.input_value("#id_body") + "\n\nWe hope this matter can now be closed.")
     page.click("#send-letter")
+    # Check the letter before sending it, then the confirmation says what happens next.
+    page.wait_for_url(re.compile(r"/letters/\d+/check/\?delivery=\w+$"))
+    page.click("#confirm-send")
+    page.wait_for_url(re.compile(r"/letters/\d+/sent/$"))
+    page.click("#back-to-case")
     page.wait_for_url(re.compile(r"/stokes-wood/cases/\d+/$"))
     assert page.locator("#step-warning").get_attribute("data-state") == "done"
     page.screenshot(path=str(output_dir / "case-story.png"), full_page=True)

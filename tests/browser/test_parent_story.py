@@ -3,6 +3,8 @@ second, chooses "Message the school privately", sends it and is told what happen
 
 import pytest
 
+from .waiting import wait_until
+
 PHONE = {"width": 390, "height": 844}
 STORY = "Mr Hughes is a useless teacher and everyone knows it"
 
@@ -48,7 +50,7 @@ def test_parent_pastes_then_messages_the_school_privately(live_server, browser, 
 
     # The second paste is checked within a second (the model is loaded now).
     page.locator("#id_text").fill(STORY + " and he is a liar")
-    page.wait_for_function("document.querySelector('#finding') && document.querySelector('#finding').innerText.includes('liar')", timeout=1500)
+    wait_until(page, "document.querySelector('#finding') && document.querySelector('#finding').innerText.includes('liar')", 1500)
 
     primary.click()
     page.wait_for_url("**/concerns/new/")

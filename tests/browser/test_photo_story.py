@@ -7,6 +7,8 @@ import io
 import pytest
 from PIL import Image
 
+from .waiting import wait_until
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -65,7 +67,7 @@ def test_photo_story(live_server, page, log_in, output_dir, django_user_model, f
 
     # Tapping a number jumps to that face's questions.
     numbers.nth(2).click()
-    page.wait_for_function("location.hash === '#face-3'")
+    wait_until(page, "location.hash === '#face-3'")
     page.locator("#face-1").get_by_label("A pupil").check()
     page.locator("#id_face_1_pupil").select_option(label="Oliver Bennett")
     page.locator("#face-2").get_by_label("Staff").check()
@@ -95,7 +97,7 @@ def test_photo_story(live_server, page, log_in, output_dir, django_user_model, f
     page.goto(f"{live_server.url}/stokes-wood/channel/")
     image = page.locator(f"#post-{post.pk} img")
     image.wait_for()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    wait_until(page, "img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     # (The shared header overflows a 390 px screen by a few pixels on the parent's channel page: base.html, not this story.)
     assert image.bounding_box()["width"] <= PHONE["width"]
     served = page.request.get(f"{live_server.url}/stokes-wood/channel/posts/{post.pk}/image/").body()
