@@ -1,0 +1,65 @@
+"""The word index in front of the lexicon's rules (`lexicon.leading_words`, `lexicon._candidates`) only
+ever skips a rule that cannot match: the cues with the index equal the cues with every rule tried."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from schoolgate.judge import lexicon
+from schoolgate.judge.text import sentences
+
+from .test_new_kinds import ABUSE, ALLEGATIONS, BENIGN, CHILD, COMPLAINTS, GROUP_HARASSMENT, HATE, OBSCENE_STAFF, THREATS
+
+OTHERS = [
+    "Disgraceful. Third time this term the trip has been cancelled!",
+    "Mr Hughes was drunk at the Christmas fair and the head covered it up.",
+    "Can everyone report her page and leave one-star reviews until she deletes it?",
+    "I sent Mrs Wood a friend request on Facebook and DM'd her about the trip.",
+    "OFFICIAL: school will be closed on Monday, please share.",
+    "Here's the video of the nativity with all the kids in it, tag your children!",
+    "Dave is a miserable old bag and a little thug.",
+    "Thank you Miss Patel, the play was unbelievable!",
+    "Let's all shun that family, typical Romanian family.",
+    "Someone should key her car. He won't be smiling when I'm done.",
+    "My son said Olly stole from his bag.",
+    "", "   ", "!!!", "ÉCOLE été Straße İstanbul ﬁnished",
+]
+
+
+def _all_cues(text: str) -> list:
+    return [c for span in sentences(text) for a in (False, True) for b in (False, True)
+            for c in lexicon.cues(text, span, a, b)]
+
+
+def test_index_changes_no_cue(monkeypatch):
+    texts = OTHERS + BENIGN + GROUP_HARASSMENT + HATE + OBSCENE_STAFF + THREATS + ABUSE + CHILD + COMPLAINTS
+    texts += [t for t, _ in ALLEGATIONS]
+    indexed = [_all_cues(t) for t in texts]
+    every = {id(rx) for rules in lexicon.RULES.values() for _, rx in rules} | {id(rx) for _, rx, _ in lexicon.ALLEGATION}
+    monkeypatch.setattr(lexicon, "_candidates", lambda part: every)
+    assert [_all_cues(t) for t in texts] == indexed
+    assert sum(map(len, indexed)) > len(texts)  # the sentences do match rules: the comparison means something
+
+
+def test_index_skips_rules_a_sentence_cannot_match():
+    may = lexicon._candidates("the weather was lovely at the beach today")
+    friend = next(rx for kind, rx in lexicon.STAFF_CONTACT if kind == "friend_request")
+    assert id(friend) not in may
+    assert id(friend) in lexicon._candidates("she sent him a Friend request")
+
+
+@pytest.mark.parametrize("pattern, words", [
+    (r"\bab(?:cd)?e", {"ab"}),
+    (r"\b(?:shun|ignore)\w* (?:her|him)", {"shun", "ignore"}),
+    (r"\bkey(?:ed)?\s+\w+|\bscratch", {"key", "scratch"}),
+    (r"\bfoo|bar", None),            # the second branch can start inside a word
+    (r"foo", None),                  # no word boundary in front
+    (r"\b(?:a )?joke", None),        # the first word is optional
+    (r"\b(?-i:[A-Z]\w+) is", None),  # a case-sensitive name
+    (r"\b[abc]x", None),             # a character class
+])
+def test_leading_words(pattern, words):
+    got = lexicon.leading_words(re.compile(pattern, re.IGNORECASE))
+    assert (set(got) if got is not None else None) == words
