@@ -51,7 +51,7 @@ def test_screens_for_the_note(live_server, browser, output_dir, fake_judge, djan
     # The parent's comment on a phone: an empty send (the error), then a comment the live check flags.
     context, page = session("parent@stokes-wood.demo", PHONE)
     page.goto(f"{live_server.url}/stokes-wood/channel/posts/{post.pk}/")
-    page.locator("#comment-form button[type=submit]").last.click()
+    page.click("#send-for-approval")
     page.wait_for_load_state()
     page.screenshot(path=str(shots / f"{prefix}-parent-comment-error-390.png"), full_page=True)
     page.goto(f"{live_server.url}/stokes-wood/channel/posts/{post.pk}/")
