@@ -69,3 +69,12 @@ document.addEventListener("htmx:afterSettle", function (event) {
   }
   focus.focus();
 });
+
+/* "Print" buttons (the chronology): shown only where this script runs, as the Content-Security-Policy allows
+   no inline onclick. */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+});
