@@ -183,11 +183,15 @@ def _bubbles(page: Page, lines: list[Line]) -> list[_Block]:
         colour = page.local_colour(ln.box)
         if _close(colour, page.background, 10):
             continue
-        key = next((k for k in by_colour if _close(k, colour, 10)), colour)
+        # JPEG shifts a flat colour by a few levels around text: one bubble colour within 16 levels.
+        key = next((k for k in by_colour if _close(k, colour, 16)), colour)
         by_colour.setdefault(key, []).append(ln)
     blocks = []
+    # The bubbles' colour is found on a median-filtered copy: JPEG noise and the colour a name's letters
+    # bleed into the bubble around them (chroma subsampling) would otherwise cut a bubble in two.
+    flat = cv2.medianBlur(page.rgb, 5).astype(np.int16) if by_colour else None
     for colour, members in by_colour.items():
-        mask = (np.abs(page.rgb.astype(np.int16) - np.array(colour, dtype=np.int16)).max(axis=2) <= 12).astype(np.uint8)
+        mask = (np.abs(flat - np.array(colour, dtype=np.int16)).max(axis=2) <= 12).astype(np.uint8)
         mask[: page.top] = 0
         mask[page.bottom:] = 0
         for ln in members:  # the text itself is not the bubble's colour: fill it in so it does not cut the bubble
