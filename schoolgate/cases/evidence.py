@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from schoolgate.photos.images import load_fully
+from schoolgate.photos.images import MAX_PIXELS, load_fully
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
@@ -79,12 +79,17 @@ def _check_image(data: bytes) -> None:
     from PIL import Image
 
     try:
+        # The size comes from the header, before any pixel is decoded in this request: a bigger claim is a
+        # decompression bomb, or a scan nobody needs at full size (the photo check's own limit).
         with Image.open(io.BytesIO(data)) as img:
+            if img.width * img.height > MAX_PIXELS:
+                raise EvidenceRejected(
+                    f"That image is too large to keep as evidence ({img.width:,} × {img.height:,} pixels). "
+                    f"Please take a screenshot or export it at a smaller size (at most {MAX_PIXELS // 1_000_000} megapixels)."
+                )
             img.verify()
         # verify() does not decode pixels; load() catches truncated files.
         with Image.open(io.BytesIO(data)) as img:
-            if img.width * img.height > 100_000_000:
-                raise EvidenceRejected("That image is too large to open safely.")
             load_fully(img)
     except EvidenceRejected:
         raise
