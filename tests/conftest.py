@@ -195,3 +195,27 @@ def drawn():
 def composed():
     """compose((w, h), [(x, y, size, look), ...]) -> a photo with drawn faces CenterFace finds."""
     return compose
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole run: Debian's /usr/bin/chromium (never `playwright install`). Playwright's sync
+    API allows one running instance per thread, so the browser stories, the CSP checks and the screenshot scenes
+    all share this one (a second `sync_playwright()` while another is open fails inside its event loop)."""
+    import os
+    import shutil
+
+    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not shutil.which(executable):
+        pytest.fail(f"{executable} is missing: run `make browser-deps` (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()

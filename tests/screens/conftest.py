@@ -6,8 +6,6 @@ with the bench. Reading a screenshot takes a second or more on two cores, so eac
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -18,8 +16,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import screenshot_scenes as scenes  # noqa: E402
 from screenshot_scenes import Msg, Scene  # noqa: E402
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 LONG = ("I am not happy at all with how the school has handled the football club this term, the coach keeps "
         "cancelling at the last minute and nobody tells the parents until we are standing at the gate in the rain "
@@ -50,19 +46,10 @@ SCENES = {
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory):
-    """scene name -> (Scene with its true boxes, PNG path)."""
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
+def rendered(tmp_path_factory, chromium):
+    """scene name -> (Scene with its true boxes, PNG path), drawn by the run's one Chromium (tests/conftest.py)."""
     folder = tmp_path_factory.mktemp("screens")
-    with sync_playwright() as p:
-        browser = scenes.launch(p, CHROMIUM)
-        try:
-            paths = scenes.render(browser, list(SCENES.values()), folder)
-        finally:
-            browser.close()
+    paths = scenes.render(chromium, list(SCENES.values()), folder)
     return {s.name: (s, path) for s, path in zip(SCENES.values(), paths)}
 
 
