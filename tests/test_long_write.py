@@ -48,8 +48,10 @@ def test_comments_go_through_while_another_request_holds_a_long_write(tmp_path):
     assert result["judged_inside_a_transaction"] == 0, result
     # ... so after the other write ends, the comments need the lock only to write (old code: 4 s, one judge each).
     assert result["lock_held_by_comments_s"] < 0.5, result
-    # And the judgements overlapped the other write instead of queueing behind it (old code: 6.1 s).
-    assert result["slowest_comment_s"] < HOLD_SECONDS + JUDGE_SECONDS, result
+    # And the judgements overlapped the other write instead of queueing behind it (old code: 6.1 s, the hold plus
+    # four judgements in a row). One judgement's worth of slack: on a loaded 2-core CI machine the request
+    # itself took 3.15 s once, still far from the serial 6 s.
+    assert result["slowest_comment_s"] < HOLD_SECONDS + 2 * JUDGE_SECONDS, result
 
 
 def main() -> None:
