@@ -22,7 +22,7 @@ MAX_SCREENSHOT_BYTES = 10 * 1024 * 1024
 class TryForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=MAX_TEXT, label="Text to check", required=False)
     screenshot = forms.FileField(label="Or a screenshot of a post or a chat", required=False,
-                                 help_text="PNG or JPEG, up to 10 MB. Each message in it is read and checked.",
+                                 help_text="PNG or JPEG, up to 10 MB, or paste one here (Ctrl+V). Each message in it is read and checked.",
                                  widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp,image/gif"}))
 
     def clean_screenshot(self):

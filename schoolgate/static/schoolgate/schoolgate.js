@@ -78,3 +78,20 @@ document.addEventListener("DOMContentLoaded", function () {
     button.addEventListener("click", function () { window.print(); });
   });
 });
+
+/* A screenshot pasted anywhere on a form marked data-paste-image="<file input id>" ("Try the judge") becomes
+   that input's file, as if it had been chosen, and the page says so. Text pastes are left alone. */
+document.addEventListener("paste", function (event) {
+  var form = event.target.closest && event.target.closest("form[data-paste-image]");
+  form = form || document.querySelector("form[data-paste-image]");
+  if (!form || !event.clipboardData || typeof DataTransfer === "undefined") return;
+  var image = Array.prototype.find.call(event.clipboardData.files || [], function (f) { return /^image\//.test(f.type); });
+  var input = document.getElementById(form.getAttribute("data-paste-image"));
+  if (!image || !input) return;
+  event.preventDefault();
+  var files = new DataTransfer();
+  files.items.add(new File([image], image.name || "pasted-screenshot.png", { type: image.type }));
+  input.files = files.files;
+  var status = form.querySelector("#pasted");
+  if (status) { status.hidden = false; status.textContent = "Screenshot pasted: it will be read and checked when you press Check."; }
+});
