@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods
 
 from schoolgate.accounts import ThrottledAuthenticationForm
 
-from . import two_factor
+from . import redirects, two_factor
 from .models import School
 
 STARTED, SEEN, CONFIRMED, LIMITS = "sg_started", "sg_seen", "sg_confirmed", "sg_limits"
@@ -96,14 +96,7 @@ class SessionTimeoutMiddleware:
                 why = (f"after {idle // 60} minutes without activity" if now - seen > idle
                        else f"after {most // 3600} hours")
                 messages.info(request, f"You were logged out {why}, to keep the school's records safe. Please log in again.")
-                target = request.get_full_path() if request.method == "GET" else reverse("home")
-                url = f"{reverse('login')}?{urlencode({'next': target})}"
-                if request.headers.get("HX-Request"):
-                    response = redirect(url)
-                    response.status_code = 200
-                    response.headers["HX-Redirect"] = url
-                    return response
-                return redirect(url)
+                return redirects.to_step(request, "login")
             if now - seen >= SEEN_RESOLUTION:
                 session[SEEN] = now
         return self.get_response(request)

@@ -24,8 +24,6 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.shortcuts import redirect
-from django.urls import reverse
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -33,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from schoolgate.accounts import _digest, _give_back, _take_slot, _wait_text, client_address
 from schoolgate.audit.models import record
 
+from . import redirects
 from .models import STAFF_ROLES, School, actor_label
 
 # Every staff role can reach cases, evidence, chat scans, consents or the audit log (see the module docstring).
@@ -210,11 +209,4 @@ class TwoFactorMiddleware:
         else:
             request.session[FREE_CHECKED_AT] = time.time()
             return None
-        target = request.get_full_path() if request.method == "GET" else reverse("home")
-        url = f"{reverse(step)}?{urlencode({'next': target})}"
-        if request.headers.get("HX-Request"):
-            response = redirect(url)
-            response.status_code = 200
-            response.headers["HX-Redirect"] = url
-            return response
-        return redirect(url)
+        return redirects.to_step(request, step)
