@@ -6,6 +6,9 @@ The set was written by hand for issue 11 before any rule was tuned, with its own
 (`bench/data/roster-*.csv`, names that are also ordinary words: Will, Grace, Hope, Frost, Cook...).
 It is never used for training. `bench/data/scenarios-after.tsv` (61 posts) was written after the rules,
 to check them on phrasings they were not written from; its first result is in the commit that added it.
+`scenarios-fresh-dev.tsv` and `scenarios-fresh-heldout.tsv` (160 posts each, with rosters of their own
+people, `roster-fresh-*.csv`) were written blind by an engineer who had not read the judge: rules may be
+tuned on the dev set only; the held-out set is scored, never read for tuning.
 Each row: school (sw / hh), the expected decision, the expected
 categories ("-" for a benign post), the text. A category counts as found when the verdict lists a
 finding of it that holds or blocks the post (a breach of a clause, or the non-exhaustive rule).
@@ -36,8 +39,13 @@ def load(name: str = "scenarios.tsv") -> list[dict]:
     return rows
 
 
-def roster(code: str) -> Roster:
-    return Roster.from_csv_text((DATA / f"roster-{SCHOOLS[code]}.csv").read_text(encoding="utf-8"))
+def roster(code: str, prefix: str = "roster") -> Roster:
+    return Roster.from_csv_text((DATA / f"{prefix}-{SCHOOLS[code]}.csv").read_text(encoding="utf-8"))
+
+
+def roster_prefix(file_name: str) -> str:
+    """The fresh sets (scenarios-fresh-*.tsv) come with rosters of their own people (roster-fresh-*.csv)."""
+    return "roster-fresh" if file_name.startswith("scenarios-fresh") else "roster"
 
 
 def found(verdict, policy) -> set[str]:
@@ -49,7 +57,7 @@ def found(verdict, policy) -> set[str]:
     return out
 
 
-def judge(analyse_batch=None, load_policy_view=None, rows=None):
+def judge(analyse_batch=None, load_policy_view=None, rows=None, rosters: str = "roster"):
     """[(row, verdict, found categories)] for every row."""
     if analyse_batch is None:
         from schoolgate.judge import analyse_batch
@@ -60,7 +68,7 @@ def judge(analyse_batch=None, load_policy_view=None, rows=None):
     for code in SCHOOLS:
         policy = load_policy_view(SCHOOLS[code])
         mine = [r for r in rows if r["school"] == code]
-        verdicts = analyse_batch([r["text"] for r in mine], policy, roster(code))
+        verdicts = analyse_batch([r["text"] for r in mine], policy, roster(code, rosters))
         out.extend((r, v, found(v, policy)) for r, v in zip(mine, verdicts))
     return out
 
@@ -97,9 +105,10 @@ def summary(results) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--misses", action="store_true")
-    ap.add_argument("--file", default="scenarios.tsv", help="scenarios.tsv (default) or scenarios-after.tsv")
+    ap.add_argument("--file", default="scenarios.tsv", help="scenarios.tsv (default), scenarios-after.tsv, "
+                    "scenarios-fresh-dev.tsv or scenarios-fresh-heldout.tsv")
     args = ap.parse_args()
-    results = judge(rows=load(args.file))
+    results = judge(rows=load(args.file), rosters=roster_prefix(args.file))
     s = summary(results)
     print(f"## Scenario set ({s['n']} posts, bench/data/{args.file}; never trained on)\n")
     print("| category | positives | precision | recall | F1 |")
