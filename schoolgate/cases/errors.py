@@ -3,3 +3,7 @@
 
 class CaseError(ValueError):
     """A change that cannot be made; the message is shown to the member of staff."""
+
+
+class LetterChanged(CaseError):
+    """The letter was edited after it was checked (or while its PDF was being made): nothing was sent."""

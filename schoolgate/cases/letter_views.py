@@ -8,8 +8,6 @@ fingerprint of what was checked, so a letter edited in another tab after the che
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,16 +18,10 @@ from schoolgate.schools.models import STAFF_ROLES
 
 from . import letters
 from .audit_events import AuditEvent
-from .errors import CaseError
+from .errors import CaseError, LetterChanged
+from .letters import fingerprint
 from .models import Letter
 from .views import _can_act, _case, _letter_form, _require_act, _viewed
-
-
-def fingerprint(letter: Letter) -> str:
-    """What the Headteacher checked: a change to any of it after the check asks for a new check."""
-    parts = [letter.recipient, letter.recipient_address, letter.recipient_email, letter.salutation, letter.subject, letter.body,
-             letter.deadline.isoformat() if letter.deadline else "", letter.restriction_kind, repr(sorted(letter.context.items()))]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def _delivery_label(letter: Letter, delivery: str) -> str:
@@ -109,7 +101,10 @@ def letter_send(request, pk, lid):
         messages.error(request, "The letter changed after you checked it. Check it again before sending.")
         return _check_page(request, case, letter, delivery, status=409)
     try:
-        letter = letters.send_letter(letter, actor=request.user, delivery=delivery)
+        letter = letters.send_letter(letter, actor=request.user, delivery=delivery, checked=request.POST.get("fingerprint"))
+    except LetterChanged as exc:  # edited in another tab while the PDF was being made: nothing was sent
+        messages.error(request, str(exc))
+        return _check_page(request, case, Letter.objects.get(pk=letter.pk), delivery, status=409)
     except CaseError as exc:
         messages.error(request, str(exc))
         return _check_page(request, case, Letter.objects.get(pk=letter.pk), delivery, status=400)

@@ -12,6 +12,7 @@ A letter is addressed from the roster: the postal address, the e-mail address an
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -27,7 +28,7 @@ from schoolgate.schools.models import actor_label
 from . import evidence as ev
 from .audit_events import AuditEvent
 from .deadlines import add_deadline
-from .errors import CaseError
+from .errors import CaseError, LetterChanged
 from .ladder import StepState, step_row
 from .locking import lock_case, lock_open_case
 from .models import Deadline, Letter
@@ -222,26 +223,55 @@ def check_delivery(letter: Letter, delivery: str) -> None:
         raise CaseError("Choose how the letter is sent.")
 
 
-def send_letter(letter: Letter, *, actor, delivery: str = Letter.Delivery.HAND) -> Letter:
+def fingerprint(letter: Letter) -> str:
+    """What the letter says and where it goes: a change to any of it means what was checked (or rendered)
+    is not what would be sent."""
+    parts = [letter.kind, letter.step_id, letter.recipient, letter.recipient_address, letter.recipient_email, letter.salutation,
+             letter.subject, letter.body, letter.deadline.isoformat() if letter.deadline else "", letter.restriction_kind,
+             repr(sorted(letter.context.items()))]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _check_sendable(letter: Letter, delivery: str) -> None:
+    if letter.is_sent:
+        raise CaseError("This letter has already been sent.")
+    if letter.kind in {Letter.Kind.MEETING_INVITATION, Letter.Kind.WARNING, Letter.Kind.RESTRICTION_NOTICE} and letter.deadline is None:
+        raise CaseError("Set the date in the letter before sending it.")
+    if letter.kind == Letter.Kind.WARNING and not letter.context.get("clauses"):
+        raise CaseError("A warning letter must quote at least one clause of the policy.")
+    check_delivery(letter, delivery)
+
+
+def send_letter(letter: Letter, *, actor, delivery: str = Letter.Delivery.HAND, checked: str | None = None) -> Letter:
     """Freeze the letter: PDF with its hash, delivered (e-mailed with the PDF after the commit, or marked
-    posted or handed over by the actor), the step done, the deadline and reminder, the restriction."""
+    posted or handed over by the actor), the step done, the deadline and reminder, the restriction.
+
+    The PDF is rendered first, outside any transaction (seconds of CPU must not hold the database's write
+    lock), from the draft as it stands and its fingerprint; then one short transaction re-reads the letter
+    under its row lock and sends it only when it is unchanged and unsent, so the PDF kept is the letter
+    sent. `checked` is the fingerprint the member of staff saw on the check page. A letter changed in the
+    meantime raises `LetterChanged` and nothing is stored.
+    """
+    draft = Letter.objects.select_related("case__school").get(pk=letter.pk)
+    _check_sendable(draft, delivery)
+    if checked is not None and checked != fingerprint(draft):
+        raise LetterChanged("The letter changed after you checked it. Check it again before sending.")
+    if not draft.case.is_open:
+        raise CaseError("This case is closed; nothing more can be added to it.")
+    rendered = fingerprint(draft)
+    now = timezone.now()
+    pdf = render_letter(draft, sent_at=now)
+    digest = ev.sha256(pdf)
     with transaction.atomic():
-        case = lock_open_case(letter.case)
-        letter = Letter.objects.select_for_update().get(pk=letter.pk)
-        if letter.is_sent:
-            raise CaseError("This letter has already been sent.")
-        if letter.kind in {Letter.Kind.MEETING_INVITATION, Letter.Kind.WARNING, Letter.Kind.RESTRICTION_NOTICE} and letter.deadline is None:
-            raise CaseError("Set the date in the letter before sending it.")
-        if letter.kind == Letter.Kind.WARNING and not letter.context.get("clauses"):
-            raise CaseError("A warning letter must quote at least one clause of the policy.")
-        check_delivery(letter, delivery)
+        case = lock_open_case(draft.case)
+        letter = Letter.objects.select_for_update().get(pk=draft.pk)
+        _check_sendable(letter, delivery)
+        if fingerprint(letter) != rendered:
+            raise LetterChanged("The letter changed while it was being prepared for sending. Check it again before sending.")
         restriction = None
         if letter.kind == Letter.Kind.RESTRICTION_NOTICE:
             restriction = _apply_restriction(case, letter, actor)
-        now = timezone.now()
         letter.case = case
-        pdf = render_letter(letter, sent_at=now)
-        digest = ev.sha256(pdf)
         letter.file = ev.store(case, pdf, digest, "pdf", folder="letters")
         letter.size, letter.sha256 = len(pdf), digest
         letter.status, letter.sent_by, letter.sent_at = Letter.Status.SENT, actor, now
