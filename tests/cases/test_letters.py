@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -129,7 +130,11 @@ def test_letter_edit_view_validates_and_sends(stokes, open_for, login):
     letter = case.letters.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/letters/{letter.pk}/")
     page = client.get(response["Location"])
-    assert page.status_code == 200 and b"Save and send" in page.content
+    html = page.content.decode()
+    # The form's main button is "Continue": it saves the draft and goes to the check page; nothing is sent from here.
+    check = reverse("cases:letter_check", args=["stokes-wood", case.pk, letter.pk])
+    assert page.status_code == 200 and re.search(rf'<button type="submit"[^>]*formaction="{re.escape(check)}">Continue</button>', html)
+    assert "Save and send" not in html
     preview = client.get(reverse("cases:letter_pdf", args=["stokes-wood", case.pk, letter.pk]))
     assert preview.status_code == 200 and "DRAFT" in pdf_text(preview.content)
     form = {"recipient": "Mrs Kelly Bennett", "subject": "Please remove the post", "body": "Dear parent, please remove it.", "deadline": "2001-01-01T10:00", "send": "1",
