@@ -189,6 +189,8 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Tasks queued per chat scan: that many task workers can scan one long chat's batches at once (chats/scans.py).
+SCHOOLGATE_SCAN_LANES = int(os.environ.get("SCHOOLGATE_SCAN_LANES", "2"))
 
 LOGGING = {
     "version": 1,

@@ -5,9 +5,11 @@ Order of things, and why:
   the parent", so a scan cannot exist without one (PROTECT: the record outlives the scan).
 - `ChatScan` holds the original file until `purge_due`; the daily job then deletes it and every message
   that is neither flagged nor the message before/after a flagged one (data minimisation).
-- Progress is checkpointed per batch (`batches_done`, `messages_done`) in the same transaction as the
-  batch's messages and findings, and `ChatFinding` is unique on (scan, message_index, category, start),
-  so a worker that dies mid-scan resumes where the last committed batch ended, losing and duplicating nothing.
+- A scan is split into `ScanBatch` rows (message ranges) when it starts; any number of workers ("lanes")
+  claim pending batches one at a time and save each batch's messages, findings, participants and its own
+  "done" mark in one transaction. `batches_done`/`messages_done` are the count and the sum of done batches.
+  `ChatFinding` is unique on (scan, message_index, category, start) and a batch is marked done only once,
+  so a worker that dies mid-scan loses nothing (its batch becomes claimable again) and duplicates nothing.
 """
 
 from __future__ import annotations
@@ -123,6 +125,37 @@ class ChatScan(models.Model):
         return timezone.now() - last > self.STALL_AFTER
 
 
+class ScanBatch(models.Model):
+    """One batch of a scan: messages [first_index, first_index + messages) of the file, claimed by one worker.
+
+    pending -> claimed (a worker took it: `claimed_at` is its heartbeat) -> done (saved with its findings).
+    A claim older than `ChatScan.STALL_AFTER` belongs to a dead worker and can be claimed again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        CLAIMED = "claimed", "Being scanned"
+        DONE = "done", "Saved"
+
+    scan = models.ForeignKey(ChatScan, on_delete=models.CASCADE, related_name="batches")
+    number = models.PositiveIntegerField()
+    first_index = models.PositiveIntegerField()
+    messages = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claims = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["scan", "number"]
+        constraints = [models.UniqueConstraint(fields=["scan", "number"], name="unique_scan_batch_number")]
+        indexes = [models.Index(fields=["scan", "status", "number"], name="chats_batch_claim_idx")]
+
+    def __str__(self):
+        return f"batch {self.number} of scan {self.scan_id} ({self.status})"
+
+
 class ChatMessage(models.Model):
     scan = models.ForeignKey(ChatScan, on_delete=models.CASCADE, related_name="messages")
     index = models.PositiveIntegerField()
@@ -177,6 +210,9 @@ class Participant(models.Model):
     person = models.ForeignKey("schools.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # Index of their first message: batches are saved in any order by several workers, so `number` is given
+    # when the scan finishes, in order of first message (None on rows saved before this field existed).
+    first_index = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["scan", "first_at", "id"]

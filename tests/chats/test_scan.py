@@ -3,7 +3,7 @@
 import pytest
 
 from schoolgate.chats import scans
-from schoolgate.chats.models import ChatFinding, ChatMessage, ChatScan, Participant
+from schoolgate.chats.models import ChatFinding, ChatMessage, ChatScan, Participant, ScanBatch
 
 
 def test_scan_finds_breaches_with_clauses_and_spans(scanned, fake_judge):
@@ -82,8 +82,8 @@ def test_resume_after_killed_worker_loses_and_duplicates_nothing(stokes, fake_ju
     assert partial == [f for f in expected if f[0] < 24]  # committed batches are complete
     assert ChatMessage.objects.filter(scan=scan).count() == 24
 
-    # A replayed batch (as if the checkpoint write were lost) must not duplicate findings either.
-    ChatScan.objects.filter(pk=scan.pk).update(batches_done=2, messages_done=16)
+    # A replayed batch (as if its done mark were lost) must not duplicate findings or counts either.
+    ScanBatch.objects.filter(scan=scan, number=2).update(status="pending", done_at=None)
     judged_before = sum(len(b) for b in fake_judge.batches)
     scans.run_scan(scan.pk)
     scan.refresh_from_db()
