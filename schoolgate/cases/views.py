@@ -149,6 +149,7 @@ def detail(request, pk):
 # A case can gather hundreds of items and notes; the page shows them a page at a time (newest notes first).
 EVIDENCE_PER_PAGE = 25
 NOTES_PER_PAGE = 25
+CHRONOLOGY_PER_PAGE = 100  # the page; the PDF (and so a printed copy) keeps every entry
 
 
 def _detail_context(request, case, **forms):
@@ -449,7 +450,7 @@ def chronology(request, pk):
     case = _case(request, pk)
     if request.GET.get("format") == "pdf":  # the PDF is prepared in the background (export_views)
         return redirect("cases:case_export", slug=case.school.slug, pk=case.pk, what="chronology-pdf")
-    entries = chron.for_case(case, include_private=True)
+    entries = paged(request, chron.for_case(case, include_private=True), per_page=CHRONOLOGY_PER_PAGE)
     _viewed(request, case, AuditEvent.VIEW_CHRONOLOGY)
     return render(request, "cases/chronology.html", {"case": case, "entries": entries, "title": f"{case.reference}: chronology"})
 
@@ -466,7 +467,7 @@ def parent_chronology(request, person_pk):
         raise Http404("No cases you can see about this parent/carer")
     if request.GET.get("format") == "pdf":  # the PDF is prepared in the background (export_views)
         return redirect("cases:parent_export_kind", slug=request.school.slug, person_pk=person.pk, what="chronology-pdf")
-    entries = chron.for_cases(cases, include_private=True, school=request.school, user=person.user)
+    entries = paged(request, chron.for_cases(cases, include_private=True, school=request.school, user=person.user), per_page=CHRONOLOGY_PER_PAGE)
     with transaction.atomic():
         for case in cases:
             _viewed(request, case, AuditEvent.VIEW_PARENT_CHRONOLOGY, person=person.pk)

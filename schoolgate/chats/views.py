@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from schoolgate.audit.models import record
 from schoolgate.policies.judging import NoPolicy
 from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import LEADERSHIP, actor_label
+from schoolgate.schools.paging import paged
 from schoolgate.schools.reauth import reauth_required
 
 from . import pdf, report
@@ -32,6 +34,7 @@ from .tasks import enqueue_scan, resume_scan
 from .uploads import record_upload
 
 SCAN_ROLES = LEADERSHIP
+SCANS_PER_PAGE = 25
 
 
 def _scan(request, pk) -> ChatScan:
@@ -41,8 +44,8 @@ def _scan(request, pk) -> ChatScan:
 @school_view(SCAN_ROLES)
 @require_GET
 def scan_list(request):
-    scans = request.school.chat_scans.select_related("permission").order_by("-uploaded_at")
-    return render(request, "chats/list.html", {"scans": scans})
+    scans = request.school.chat_scans.select_related("permission").annotate(findings_shown=Count("findings")).order_by("-uploaded_at", "-id")
+    return render(request, "chats/list.html", {"scans": paged(request, scans, per_page=SCANS_PER_PAGE)})
 
 
 @school_view(SCAN_ROLES)
