@@ -143,7 +143,8 @@ class ClosureForm(forms.Form):
 
     def prefill_from_roster(self, school) -> None:
         """The suggested letter greets the administrator as the roster does ("Dear Mrs Bennett") and takes
-        their address and e-mail from it, so what is on screen is what is sent. Before any field is shown."""
+        their address and e-mail from it, so what is on screen is what is sent. Called from __init__ when
+        the view passes `school=`, before any field is shown; a bound form keeps what was posted."""
         if self.is_bound:
             return
         name = self.initial.get("administrator_name") or ""

@@ -180,7 +180,7 @@ def closure(request, pk):
     if finding_pk is not None:
         finding = scan.findings.filter(pk=finding_pk).first()
     initial = {"administrator_name": scan.administrator, "body": pdf.default_closure_body(scan, finding)}
-    form = ClosureForm(request.POST or None, initial=initial)
+    form = ClosureForm(request.POST or None, initial=initial, school=request.school)  # the roster fills the address and greeting
     if request.method == "POST" and form.is_valid():
         letter = send_closure_request(scan, actor=request.user, finding=finding, **form.cleaned_data)
         if letter.emailed:
