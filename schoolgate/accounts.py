@@ -208,15 +208,36 @@ def take_turn(request, name: str):
     return _take(request, name)[1]
 
 
+SLOTS_READ_AT_ONCE = 50
+
+
+def _free_slot(key: str, limit: int, until: float, seconds: int) -> tuple[str | None, list]:
+    """Take the first free one of the `limit` slots `key:0` … `key:limit-1` (cache.add: atomic, so two requests
+    never hold one slot): (the slot, []) or, when all are held, (None, the values they hold).
+
+    The slots in use are read first, SLOTS_READ_AT_ONCE in one cache read, and only a free one is tried: one read
+    and one write per use, where trying each slot in turn made the n-th use in a window cost n writes (each a
+    write transaction in the database cache, taking SQLite's one write lock)."""
+    held = []
+    for start in range(0, limit, SLOTS_READ_AT_ONCE):
+        keys = [f"{key}:{n}" for n in range(start, min(start + SLOTS_READ_AT_ONCE, limit))]
+        values = cache.get_many(keys)
+        for k in keys:
+            if k not in values and cache.add(k, until, seconds):
+                return k, []
+        held.extend(values.values())
+    return None, held
+
+
 def _take(request, name: str):
     """(the slot taken, None) when allowed; (None, the 429 response) when the user is over the limit."""
     limit, seconds, what, meanwhile = settings.RATE_LIMITS[name]
     key = f"limit:{name}:{request.user.pk}"
     until = time.time() + seconds  # each slot holds the time it frees, so the page can say when to try again
-    slot = next((f"{key}:{n}" for n in range(limit) if cache.add(f"{key}:{n}", until, seconds)), None)
+    slot, held = _free_slot(key, limit, until, seconds)
     if slot is not None:
         return slot, None
-    freed = [v for v in cache.get_many([f"{key}:{n}" for n in range(limit)]).values() if isinstance(v, (int, float))]
+    freed = [v for v in held if isinstance(v, (int, float))]
     wait = max(1, math.ceil((min(freed) if freed else until) - time.time()))
     again = timezone.localtime(timezone.now() + dt.timedelta(seconds=wait))
     context = {"what": what, "meanwhile": meanwhile, "limit": limit, "window": _wait_text(seconds), "wait": _wait_text(wait), "again": again}

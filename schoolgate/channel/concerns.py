@@ -21,14 +21,15 @@ from .queries import policy_data
 DEFAULT_CHANNELS = ["class_teacher", "headteacher", "chair_of_governors"]
 
 
-def channels_for(school) -> list[tuple[str, str]]:
-    """The people the school's policy names for concerns, in the policy's order: [(id, label)]."""
-    ids = policy_data(school).get("channels") or DEFAULT_CHANNELS
+def channels_for(school, policy: dict | None = None) -> list[tuple[str, str]]:
+    """The people the school's policy names for concerns, in the policy's order: [(id, label)].
+    `policy`: the school's policy data when the caller has it already (no second query)."""
+    ids = (policy if policy is not None else policy_data(school)).get("channels") or DEFAULT_CHANNELS
     return [(c, CHANNEL_LABELS.get(c, c)) for c in ids if c in Concern.To.values]
 
 
-def channels_sentence(school) -> str:
-    labels = [lbl for _, lbl in channels_for(school)]
+def channels_sentence(school, channels: list[tuple[str, str]] | None = None) -> str:
+    labels = [lbl for _, lbl in (channels if channels is not None else channels_for(school))]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
 
 

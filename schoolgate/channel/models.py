@@ -399,6 +399,13 @@ def visible_posts(school, user, roles, child_groups=()):
     return qs.filter(Q(audience=Audience.SCHOOL) | Q(group__in=list(child_groups)))
 
 
+def is_visible(post, roles, child_groups=()) -> bool:
+    """`visible_posts` for one post already loaded: the same rule, without another query."""
+    if post.status != Post.Status.PUBLISHED:
+        return False
+    return bool(roles - {"parent"}) or post.audience == Audience.SCHOOL or post.group in set(child_groups)
+
+
 def marks(findings) -> list[dict]:
     """The spans to highlight: a span that contains a narrower finding's span (a whole-sentence
     allegation around "Hughes" and "useless") is left unmarked so the words that caused it stand out.

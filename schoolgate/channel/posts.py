@@ -29,13 +29,22 @@ from .triage import enqueue
 REPHRASED = {ReviewItem.Kind.POST: AuditEvent.POST_REPHRASED, ReviewItem.Kind.COMMENT: AuditEvent.COMMENT_REPHRASED}
 
 
-def run_judge(school, text: str, *, author=None, staff: bool = False) -> dict:
+# `person` not given: the author's roster entry is read from their membership.
+UNREAD = object()
+
+
+def run_judge(school, text: str, *, author=None, staff: bool = False, person=UNREAD) -> dict:
     """The verdict as stored with the item: if the judge cannot run, the record holds the item for a
     moderator (`unavailable`), never waves it through.
 
     `author` (a user) lets the judge recognise a parent's own child; `staff` marks a post written by the
-    school itself, where "speaking for the school" is what the post is for, not a breach."""
-    return judge_record(school, text, author=_roster_person(school, author) if author is not None else None, staff=staff)
+    school itself, where "speaking for the school" is what the post is for, not a breach. `person`: the
+    author's roster entry at this school (or None) when the caller has read it already."""
+    if person is UNREAD:
+        judged = _roster_person(school, author) if author is not None else None
+    else:
+        judged = person.as_judge_person() if person is not None else None
+    return judge_record(school, text, author=judged, staff=staff)
 
 
 def _roster_person(school, user):
@@ -111,10 +120,11 @@ def confirm_photo_check(post: Post, *, answers, actor, expect_blurred=None) -> P
     return _proceed(post, post.verdict)
 
 
-def submit_comment(post: Post, *, author, text: str, verdict: dict | None = None) -> Comment:
-    """A parent's comment: never public until a moderator approves it; the judge's finding goes with it."""
+def submit_comment(post: Post, *, author, text: str, verdict: dict | None = None, person=UNREAD) -> Comment:
+    """A parent's comment: never public until a moderator approves it; the judge's finding goes with it.
+    `person`: the author's roster entry at the school, when the caller has it (see `run_judge`)."""
     _restriction_allowing_comments(post.school, author)
-    verdict = verdict if verdict is not None else run_judge(post.school, text, author=author)
+    verdict = verdict if verdict is not None else run_judge(post.school, text, author=author, person=person)
     return _save_comment(post, author=author, text=text, verdict=verdict)
 
 

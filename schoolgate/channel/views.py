@@ -7,7 +7,7 @@ import base64
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,13 +18,13 @@ from schoolgate.accounts import rate_limited, take_turn
 from schoolgate.photos import images as photo_images
 from schoolgate.plugins import hooks
 from schoolgate.schools.access import id_from, school_view
-from schoolgate.schools.models import EVERYONE, MODERATORS, STAFF_ROLES, Membership, Role
+from schoolgate.schools.models import EVERYONE, MODERATORS, STAFF_ROLES, Membership, Person, Role
 
 from . import photo_checks, review
 from .concerns import called, channels_for, channels_sentence, respond_concern, send_concern, staff_named
 from .errors import ChannelError
 from .forms import CheckForm, CommentForm, ConcernForm, DecisionForm, PhotoCheckForm, PosterForm, PostForm, ResponseForm, RestrictionForm, roster_pupils
-from .models import Comment, Concern, Notification, PhotoCheck, Post, Restriction, ReviewItem, marks, visible_posts
+from .models import Comment, Concern, Notification, PhotoCheck, Post, Restriction, ReviewItem, is_visible, marks, visible_posts
 from .posters import set_poster
 from .posts import confirm_photo_check, resubmit, run_judge, submit_comment, submit_post
 from .queries import author_histories, can_post, is_administrator, policy_data, recent_rejections, suggests_case
@@ -32,32 +32,74 @@ from .restrictions import active_restriction, lift, restrict
 
 POSTER_GRANTERS = frozenset({Role.HEADTEACHER, Role.OFFICE})
 QUEUE_PAGE = 50
+# A parent's own comments on a post that are not published (waiting, asked to rephrase, not published): the
+# ones asked to rephrase and then the newest, at most this many; the page says how many more there are.
+MINE_SHOWN = 10
+# What the channel's pages show of a post or comment: the stored verdict and the original wording are for
+# moderators and the audit, and are not read (or decoded) for a page of posts.
+LISTED = ("verdict", "original_text")
 
 
 def _children(request):
     return [c for m in request.memberships if m.role == Role.PARENT for c in m.children()]
 
 
+def _child_groups(request) -> set[str]:
+    """The classes and year groups of a parent's children: one query, once per request. Staff see every
+    post, so nothing is read for them."""
+    groups = getattr(request, "_child_groups", None)
+    if groups is None:
+        people = [m.person_id for m in request.memberships if m.role == Role.PARENT and m.person_id]
+        groups = set()
+        if people and not request.roles - {Role.PARENT}:
+            groups = set(Person.objects.filter(parent_links__parent__in=people).values_list("group", flat=True))
+        request._child_groups = groups
+    return groups
+
+
+def _can_post(request) -> bool:
+    """`queries.can_post` from the memberships the access check already read for this request."""
+    return any(m.can_post and m.role != Role.PARENT for m in request.memberships)
+
+
 def _posts_for(request):
-    groups = {c.group for c in _children(request)}
-    return visible_posts(request.school, request.user, request.roles, groups)
+    return visible_posts(request.school, request.user, request.roles, _child_groups(request))
 
 
 def _policy_context(school) -> dict:
     policy = policy_data(school)
+    channels = channels_for(school, policy)
     return {
         "consider": policy.get("consider_before_posting", []),
-        "channels": channels_for(school),
-        "channels_sentence": channels_sentence(school),
+        "channels": channels,
+        "channels_sentence": channels_sentence(school, channels),
         "concerns_channel_text": policy.get("concerns_channel_text", ""),
     }
+
+
+def _unpublished_first():
+    return Case(When(status=Comment.Status.REPHRASE, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def _mine(post, user) -> tuple[list, int]:
+    """The person's own unpublished comments on the post to show (MINE_SHOWN at most, those asked to rephrase
+    first, then the newest; shown oldest first) and how many more there are."""
+    qs = post.comments.filter(author=user).exclude(status=Comment.Status.PUBLISHED).defer(*LISTED)
+    shown = list(qs.order_by(_unpublished_first(), "-created_at", "-id")[:MINE_SHOWN + 1])
+    more = 0
+    if len(shown) > MINE_SHOWN:
+        shown = shown[:MINE_SHOWN]
+        more = qs.count() - MINE_SHOWN
+    shown.sort(key=lambda c: (c.created_at, c.pk))
+    return shown, more
 
 
 def _visible_post_or_404(request, pk) -> Post:
     post = Post.objects.filter(school=request.school, pk=pk).first()
     if post is None:
         raise Http404("No such post")
-    if post.status == Post.Status.PUBLISHED and _posts_for(request).filter(pk=pk).exists():
+    post.school = request.school  # the same school: not read again by what uses the post
+    if is_visible(post, request.roles, _child_groups(request)):
         return post
     # Unpublished posts: their author and the moderators only.
     if post.author_id == request.user.pk or request.roles & MODERATORS:
@@ -72,19 +114,31 @@ def _visible_post_or_404(request, pk) -> Post:
 @require_GET
 def home(request):
     school, user = request.school, request.user
-    published = Comment.objects.filter(status=Comment.Status.PUBLISHED).order_by("created_at")
-    posts = list(_posts_for(request).prefetch_related(Prefetch("comments", queryset=published, to_attr="published_comments"))[:30])
-    mine = Comment.objects.filter(school=school, author=user, post__in=posts).exclude(status=Comment.Status.PUBLISHED)
+    published = Comment.objects.filter(status=Comment.Status.PUBLISHED).order_by("created_at").defer(*LISTED)
+    posts = list(_posts_for(request).defer(*LISTED).prefetch_related(Prefetch("comments", queryset=published, to_attr="published_comments"))[:30])
+    mine = (Comment.objects.filter(school=school, author=user, post__in=posts).exclude(status=Comment.Status.PUBLISHED)
+            .order_by(_unpublished_first(), "-created_at", "-id").values_list("post_id", "pk"))
+    # Which of the person's unpublished comments each post shows (as on the post's own page): their ids first,
+    # then the rows themselves, so a parent with hundreds waiting does not load them all.
+    shown_ids, more = set(), {}
+    per_post: dict[int, int] = {}
+    for post_id, pk in mine:
+        per_post[post_id] = per_post.get(post_id, 0) + 1
+        if per_post[post_id] <= MINE_SHOWN:
+            shown_ids.add(pk)
+        else:
+            more[post_id] = more.get(post_id, 0) + 1
     mine_by_post: dict[int, list] = {}
-    for c in mine:
+    for c in Comment.objects.filter(pk__in=shown_ids).defer(*LISTED).order_by("created_at", "pk") if shown_ids else ():
         mine_by_post.setdefault(c.post_id, []).append(c)
     for p in posts:
         p.my_pending = mine_by_post.get(p.pk, [])
+        p.my_pending_more = more.get(p.pk, 0)
     my_posts = Post.objects.filter(school=school, author=user).exclude(status=Post.Status.PUBLISHED)[:20]
     context = {
         "posts": posts,
         "my_posts": my_posts,
-        "can_post": can_post(school, user),
+        "can_post": _can_post(request),
         "restriction": active_restriction(school, user),
         "unread": Notification.objects.filter(school=school, user=user, read_at__isnull=True).count(),
         "can_comment": Role.PARENT in request.roles,
@@ -97,10 +151,10 @@ def home(request):
 @require_GET
 def post_detail(request, pk):
     post = _visible_post_or_404(request, pk)
-    comments = post.comments.filter(status=Comment.Status.PUBLISHED)
-    mine = post.comments.filter(author=request.user).exclude(status=Comment.Status.PUBLISHED)
+    comments = post.comments.filter(status=Comment.Status.PUBLISHED).defer(*LISTED)
+    mine, mine_more = _mine(post, request.user)
     context = {
-        "post": post, "comments": comments, "mine": mine, "form": CommentForm(),
+        "post": post, "comments": comments, "mine": mine, "mine_more": mine_more, "form": CommentForm(),
         "can_comment": Role.PARENT in request.roles and post.status == Post.Status.PUBLISHED,
         "restriction": active_restriction(request.school, request.user),
         **_policy_context(request.school),
@@ -133,7 +187,7 @@ def _may_see_original(request, post) -> bool:
     """The original photo (faces unblurred): moderators, and the post's own author while they may post. Never parents."""
     if Role.PARENT in request.roles and not request.roles - {Role.PARENT}:
         return False
-    return bool(request.roles & MODERATORS) or (post.author_id == request.user.pk and can_post(request.school, request.user))
+    return bool(request.roles & MODERATORS) or (post.author_id == request.user.pk and _can_post(request))
 
 
 @school_view(STAFF_ROLES)
@@ -331,7 +385,7 @@ def comment(request, pk):
         messages.error(request, "Your comment was not sent: " + " ".join(e for errs in form.errors.values() for e in errs))
         return _post_page_with(request, post, form, status=400)
     try:
-        submit_comment(post, author=request.user, text=form.cleaned_data["text"])
+        submit_comment(post, author=request.user, text=form.cleaned_data["text"], person=_roster_entry(request))
     except ChannelError as exc:
         messages.error(request, str(exc))
         return _post_page_with(request, post, form, status=403)
@@ -339,10 +393,17 @@ def comment(request, pk):
     return redirect("channel:post", slug=request.school.slug, pk=post.pk)
 
 
+def _roster_entry(request):
+    """The person's roster entry at this school (as `posts._roster_person` reads it), from the memberships the
+    access check read: the first membership that has one."""
+    return next((m.person for m in request.memberships if m.person_id), None)
+
+
 def _post_page_with(request, post, form, status):
+    mine, mine_more = _mine(post, request.user)
     context = {
-        "post": post, "comments": post.comments.filter(status=Comment.Status.PUBLISHED),
-        "mine": post.comments.filter(author=request.user).exclude(status=Comment.Status.PUBLISHED), "form": form,
+        "post": post, "comments": post.comments.filter(status=Comment.Status.PUBLISHED).defer(*LISTED),
+        "mine": mine, "mine_more": mine_more, "form": form,
         "can_comment": True, "restriction": active_restriction(request.school, request.user), **_policy_context(request.school),
     }
     return render(request, "channel/post.html", context, status=status)

@@ -31,6 +31,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 
 from schoolgate.judge.types import Person, PolicyView, Roster, Verdict, category_label
@@ -51,16 +52,26 @@ def engine():
     return import_module(chosen) if isinstance(chosen, str) else chosen
 
 
-def policy_view_for(school) -> PolicyView:
-    version = school.current_policy()
+def current_version(school):
+    """The school's published policy (`School.current_policy`) with its clauses read in the same go, so
+    the judge's view of it and the clause index below share one read of each."""
+    version = (school.policy_versions.filter(status="published").order_by("-published_at", "-id")
+               .prefetch_related("clauses").first())
+    if version is not None:
+        version.school = school  # PolicyView names the school: no second read of it
+    return version
+
+
+def policy_view_for(school, version=None) -> PolicyView:
+    version = version if version is not None else current_version(school)
     if version is None:
         raise NoPolicy(f"{school.name} has no published policy for the judge to apply.")
     return version.policy_view()
 
 
-def clause_index(school) -> dict:
+def clause_index(school, version=None) -> dict:
     """clause id -> the school's current Clause row (text, heading); empty without a published policy."""
-    version = school.current_policy()
+    version = version if version is not None else current_version(school)
     return {c.clause_id: c for c in version.clauses.all()} if version is not None else {}
 
 
@@ -96,10 +107,10 @@ _rosters_lock = threading.Lock()
 
 
 def quick_signature(school) -> tuple[int, int | None]:
-    """(how many people, the highest id): two index-only queries, about a millisecond at 20,000 people.
+    """(how many people, the highest id): one index-only query, about a millisecond at 20,000 people.
     Any addition raises the highest id and any removal lowers the count, so both show at once."""
-    people = school.people.all()
-    return people.count(), people.order_by("-pk").values_list("pk", flat=True).first()
+    found = school.people.aggregate(n=Count("pk"), top=Max("pk"))
+    return found["n"], found["top"]
 
 
 def roster_signature(school) -> str:
@@ -171,14 +182,15 @@ def judge_record(school, text: str, *, author: Person | None = None, staff: bool
     `staff` marks a text the school itself writes, where "speaking for the school" is what it is for.
     """
     try:
-        policy = policy_view_for(school)
+        version = current_version(school)
+        policy = policy_view_for(school, version)
         verdict = engine().analyse(text, policy, roster if roster is not None else roster_for(school), author=author)
     except NoPolicy as exc:
         return held(str(exc))
     except Exception:  # noqa: BLE001 - the one failure rule: any judge failure holds the item
         log.exception("the judge could not check a text for %s", school.slug)
         return held(UNAVAILABLE)
-    return _record(verdict, clause_index(school), staff=staff)
+    return _record(verdict, clause_index(school, version), staff=staff)
 
 
 def judge_batch(policy: PolicyView, roster: Roster | None, texts: list[str], authors: list[Person | None] | None = None) -> list[Verdict]:

@@ -12,9 +12,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
-from .models import EVERYONE, Membership, School
+from .models import EVERYONE, Membership
 
 
 def roles_for(user, school) -> frozenset[str]:
@@ -31,15 +30,20 @@ def school_view(roles=EVERYONE):
         def wrapper(request, slug, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            school = get_object_or_404(School, slug=slug)
-            held = roles_for(request.user, school)
-            if not held:
+            # One query for the school, the person's memberships there and their roster entries: a school that
+            # does not exist and one the person is not a member of both answer 404, as before.
+            memberships = list(Membership.objects.filter(user=request.user, school__slug=slug).select_related("school", "person"))
+            if not memberships:
                 raise Http404("No such school")
+            school = memberships[0].school
+            for m in memberships:
+                m.school = school  # one School object for the request, whichever membership is asked
+            held = frozenset(m.role for m in memberships)
             if not held & allowed:
                 raise PermissionDenied("Your role at this school does not allow this page.")
             request.school = school
             request.roles = held
-            request.memberships = list(Membership.objects.filter(user=request.user, school=school))
+            request.memberships = memberships
             return view(request, *args, **kwargs)
 
         wrapper.allowed_roles = allowed
