@@ -96,12 +96,13 @@ def run_scan(scan_pk: int, *, after_batch=None) -> ChatScan:
 
 @transaction.atomic
 def _fail(scan: ChatScan, lane: str, message: str) -> None:
+    locked = ChatScan.objects.select_for_update().get(pk=scan.pk)  # the scan row first, as every writer here
     # This lane's batch goes back to the others at once (a dead worker's waits for its claim to run out).
     ScanBatch.objects.filter(scan=scan, status=ScanBatch.Status.CLAIMED, claimed_by=lane).update(
         status=ScanBatch.Status.PENDING, claimed_by="", claimed_at=None)
-    if not ChatScan.objects.filter(pk=scan.pk, status__in=ACTIVE).update(
-            status=ChatScan.Status.FAILED, error=message, finished_at=timezone.now()):
+    if locked.status not in ACTIVE:
         return  # already failed by another lane (or finished): one failure recorded, not one per lane
+    ChatScan.objects.filter(pk=scan.pk).update(status=ChatScan.Status.FAILED, error=message, finished_at=timezone.now())
     record(AuditEvent.SCAN_FAILED, school=scan.school, target=scan, summary=message[:500])
 
 
