@@ -1,6 +1,8 @@
 """`confidential`: contact details and sensitive facts about identifiable people.
 
-- Phone numbers: Google's `phonenumbers` (`PhoneNumberMatcher`, region GB, VALID leniency).
+- Phone numbers: Google's `phonenumbers` (`PhoneNumberMatcher`, region GB, POSSIBLE leniency): a number
+  shaped like a real one is someone's number to the reader, whether or not it is allocated (VALID
+  leniency missed Ofcom's drama range, 07700 900xxx, which people use when they write examples).
 - UK postcodes: `uk-postcodes-parsing` (maintained; its pattern plus an offline check against the ONS
   Postcode Directory outcodes shipped in the package), with word boundaries added so that "abc12 3de"
   inside a longer token is not a postcode.
@@ -45,7 +47,7 @@ SENSITIVE_CUE_RE = re.compile(
     r"epilep\w*|diabet\w*|cancer|leukaemia|depress\w*|anxiety|mental health|self.?harm\w*|camhs|"
     r"social services|social worker|child protection|cp plan|looked.?after|foster\w*|in care|"
     r"excluded|exclusion|expelled|suspended|suspension|upheld|outcome of (?:my|the|our) complaint|"
-    r"disciplin\w*|investigat\w*|final warning|sacked|dismissed|prison|jail|arrested|pregnan\w*|"
+    r"disciplin\w*|investigat\w*|(?:final|formal|written|verbal) warning|sacked|dismissed|prison|jail|arrested|pregnan\w*|"
     r"miscarriage|divorc\w*|on benefits|free school meals|signed off|sick leave|counsell\w*|therapy)\b",
     re.IGNORECASE,
 )
@@ -84,7 +86,9 @@ def contact_details(text: str, people: list[tuple[int, int]] = ()) -> list[Hit]:
     if digits >= 7:
         import phonenumbers
 
-        for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID):
+        for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+            if len(_DIGIT_RE.findall(m.raw_string)) < 10:  # "call 1234567" is not a UK number
+                continue
             hits.append(Hit("phone", m.start, m.end, _ownership(text, m.start, m.end, people)))
     if digits:
         for m in _POSTCODE_RE.finditer(text):

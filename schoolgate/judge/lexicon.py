@@ -49,10 +49,10 @@ TARGET_RE = _re(r"\b(?:" + STAFF + r"|" + PRONOUN + r")\b")
 SCHOOL_RE = _re(r"\b(?:school|this place|that place|staff|teachers?|head|governors?|office)\b")
 
 # ---- harassment: pile-ons, exclusion, shaming -------------------------------------------------------
-_CROWD = r"(?:every(?:one|body)|all of (?:you|us)|let'?s(?: all)?|we (?:should|must|need to|could) all|can we all|shall we all|can every(?:one|body)|we all need to|y'?all)"
+_CROWD = r"(?:every(?:one|body)|all of (?:you|us)|let'?s(?: all)?|who'?s (?:in|up) for|any(?:one|body) (?:in|up) for|we (?:should|must|need to|could) all|can we all|shall we all|can every(?:one|body)|we all need to|y'?all)"
 _PILE_ON = (r"(?:report|flag|review|rate|leave (?:a |one[- ]star |1[- ]star )?reviews?|give (?:the school |them |her |him )?(?:one|1)[- ]star|"
             r"one[- ]star|1[- ]star|e-?mail|message|spam|flood|bombard|ring|phone|call|complain about|follow|unfollow|block|"
-            r"ignore|blank|shun|exclude|turn (?:our|your|their) backs|tag|comment on|stand outside|make (?:her|him|them) feel)")
+            r"ignor\w*|blank\w*|shun\w*|snub\w*|exclud\w*|turn (?:our|your|their) backs|tag|comment on|stand outside|make (?:her|him|them) feel)")
 # Whom a pile-on is aimed at: a person, staff, the school ("email the office by Friday" is not a pile-on).
 _AIMED = (r"(?:her|him|them|his|their|hers|the school(?:'s)?|(?:the |this )?school'?s?|the head\w*|that \w+|the new \w+|the teacher\w*|"
           r"(?:mr|mrs|miss|ms|sir)\b|(?-i:[A-Z][a-z]+)'s|every (?:post|photo|picture))")
@@ -63,6 +63,13 @@ HARASS = [
     ("far_and_wide", _re(r"\b(?:share|pass|spread|send)\w* (?:this|it|these|them|the word)?\s*(?:far and wide|everywhere|"
                          r"(?:round|around|to) (?:every|all (?:the|your))\s+(?:group|chat)s?)")),
     ("far_and_wide", _re(r"\bso (?:every(?:one|body)|people) (?:knows?|sees?|can see) (?:what|how)\b")),
+    # Mass reporting to get a page taken down, and calling in the press or the whole village.
+    ("pile_on", _re(r"\breport (?:every|each|all (?:of )?(?:the|their|her|his|the school'?s)) (?:single )?(?:post|photo|picture|comment|video)s?\b|"
+                    r"\b(?:get|have) (?:it|the page|(?:their|her|his|the school'?s) (?:page|account|group)) (?:taken|shut|closed) down\b")),
+    ("pile_on", _re(r"\b(?:can'?t|cannot|won'?t be able to) ignore (?:\d+|all|every one|twenty|thirty|forty|fifty|a hundred) of us\b")),
+    ("shaming", _re(r"\b(?:tag|send (?:it|this) to|get) (?:the )?(?:local )?(?:papers?|press|news|bbc|itv|granada|look north|"
+                    r"(?-i:[A-Z]\w+) (?:telegraph|post|echo|gazette|herald|news|mail|star|advertiser|evening \w+))\b")),
+    ("shaming", _re(r"\b(?:needs?|deserves?) (?:a )?(?:good )?(?:sham(?:ing|ed)|expos(?:ing|ed)|naming and shaming|to be (?:shamed|exposed|named and shamed))\b")),
     ("shaming", _re(r"\bscreenshot\w*\b[^.!?\n]{0,60}\b(?:round|around|everyone|every(?:body)|share|sharing|send|sending|post|posting|shame)")),
     ("shaming", _re(r"\b(?:send|sending|share|sharing|pass|passing|post|posting)\w* (?:round |around |out )?(?:the |her |his |their )?screenshots?\b")),
     ("shaming", _re(r"\b(?:shame|humiliate|expose) (?:her|him|them)\b")),
@@ -78,6 +85,11 @@ HARASS = [
     ("exclude", _re(r"\b(?:exclude|ignore|blank|shun|ostraci[sz]e)\s+(?:her|him|them|that \w+)\b")),
     ("exclude", _re(r"\b(?:she|he|they)(?:'s|'re| is| are) out\b[.!]|\bdoesn'?t belong (?:with|here)\b|\bnobody wants (?:her|him|them)\b")),
     ("exclude", _re(r"\bturn (?:our|your|their) backs on\b")),
+    ("exclude", _re(r"\b(?:can we|let'?s|we should|shall we|should we|we'?re (?:all )?going to)(?: all)?(?: just)? (?:not|stop) (?:invit\w*|includ\w*|ask\w*|talk\w* to|speak\w* to|sit\w* with)\b")),
+    ("exclude", _re(r"\b(?:blank\w*|ignor\w*|shun\w*|snub\w*|cold[- ]shoulder\w*|send\w* (?:\w+ )?to coventry)\s+(?:the (?-i:[A-Z]\w+)s\b|"
+                    r"(?-i:[A-Z]\w+)'?s (?:mum|mam|dad|family|parents|lot)|(?-i:[A-Z]\w+ [A-Z]\w+)\b|that (?:woman|man|lass|bloke|family|mum|dad)\b)")),
+    ("exclude", _re(r"\b(?:nobody|no one|no-one|don'?t|do not)\s+(?:talk|speak|say hello|sit)\s+(?:to|with|next to)\s+(?:the new (?:lass|mum|mam|woman|dad|bloke|family)|"
+                    r"that (?:lass|woman|bloke|fella|family))\b")),
     ("exclude", _re(r"\b(?:don'?t let|do not let|never let|keep) (?:your|our) (?:kids?|children|little ones|boys?|girls?) (?:play with|near|away from|go near|sit with)\b")),
     ("campaign", _re(r"\b(?:name and shame|get (?:her|him|them|the head|that teacher|mr \w+|mrs \w+|miss \w+) (?:sacked|fired|out|removed)|"
                      r"petition to (?:get rid of|remove|sack)|boycott (?:the|her|his|their)|make (?:her|his|their) life (?:hell|a misery))\b")),
@@ -87,17 +99,21 @@ HARASS = [
 # ---- hate without slurs ----------------------------------------------------------------------------
 _GROUP = (r"(?:polish|romanian|bulgarian|lithuanian|albanian|eastern europeans?|foreign(?:ers?)?|immigrants?|migrants?|asylum seekers?|"
           r"refugees?|muslims?|islamic|jews?|jewish|hindus?|sikhs?|black|asian|pakistanis?|pakis?|indians?|africans?|chinese|"
-          r"travell?ers?|gypsy|gypsies|gipsy|roma|caravan (?:site|park)|gays?|lesbians?|trans|two (?:dads|mums)|"
+          r"travell?ers?|gypsy|gypsies|gipsy|roma|caravan (?:site|park)|gays?|lesbians?|trans|two (?:dads|mums)|same[- ]sex|"
           r"headscarf|headscarves|hijabs?|burqas?|burkas?|niqabs?|turbans?)")
 _STEREO = (r"(?:typical|always|never|should(?:n'?t| not)? be (?:teaching|doing|working|allowed|near|in charge|around)|all the same|that lot|those people|these people|their lot|lot in|ruin\w*|taking (?:all )?(?:the |our )?"
            r"(?:school )?(?:places|jobs|houses)|go back|shouldn'?t be allowed|should not be allowed|not be allowed|not (?:acceptable|welcome)|"
            r"special treatment|handed to them|get everything|bet (?:it was|the)|it always is|anywhere near|not in a (?:british|christian|church)|"
            r"before (?:they|the \w+(?: \w+)?) (?:came|arrived|moved)|letting (?:them|those|these) in|don'?t need|don'?t want|nick\w*|"
-           r"steal\w*|dirty|causing trouble|what are they teaching|tick a (?:diversity )?box|diversity box)")
+           r"steal\w*|dirty|causing trouble|what are they teaching|tick a (?:diversity )?box|diversity box|not natural|unnatural|"
+           r"what (?:message|example) (?:is|does) (?:that|this) (?:send|set)\w*|pitched up|lock (?:everything|your \w+|it all) up|"
+           r"lock up your|always bring\w*|bring\w* (?:nits|disease|germs|trouble|crime))")
 HATE = [
     ("stereotype", _re(r"\b" + _GROUP + r"\b[^.!?\n]{0,60}?\b" + _STEREO)),
     ("stereotype", _re(r"\b" + _STEREO + r"\b[^.!?\n]{0,50}?\b" + _GROUP + r"\b")),
     ("those_people", _re(r"\b(?:those|these) people\b[^.!?\n]{0,40}\b(?:ruin\w*|came|arrived|in\b|always|all the same|taking|go back)")),
+    ("religion", _re(r"\b(?:all (?:one|their) religion|(?:push|forc|ram|preach)\w* (?:their|his|her) (?:own )?(?:religion|beliefs|faith)|"
+                     r"(?:they|them lot) (?:always )?push their own)\b")),
     ("go_back", _re(r"\bgo back to (?:where|their own|your own) (?:they|you|country)")),
     ("token", _re(r"\b(?:only (?:there|here|hired|got the job) (?:to|because)[^.!?\n]{0,30}(?:diversity|box|quota|colour|race)|tick(?:ing)? a (?:diversity )?box)")),
     ("slur", _re(r"\b(?:pikeys?|gyppos?|pakis?)\b")),
@@ -120,18 +136,28 @@ THREAT = [
     ("veiled", _re(r"\bsome(?:one|body) (?:will|is going to|gonna|could|might) (?:get|end up) (?:hurt|injured)\b|\bsome(?:one|body) will get hurt\b")),
     ("veiled", _re(r"\bteach (?:him|her|them|that \w+|the \w+) a lesson\b")),
     ("veiled", _re(r"\bsome(?:one|body) (?:should|needs to|ought to|will)\s+(?:key|sort|deal with|teach|do|pay (?:her|him) a visit|slash|smash|torch|burn)\b")),
+    ("property", _re(r"\b(?:let (?:his|her|their|the \w+'?s?|that \w+'?s?) tyres down|(?:had|have|get|gets|got) (?:its|his|her|their) tyres (?:let down|slashed|done))\b")),
+    ("veiled", _re(r"\b(?:be a|would be a|it'?d be a|it would be a) (?:real )?(?:shame|pity) if\b")),
+    ("veiled", _re(r"\b(?:she|he|they|you)(?:'ll| will| are going to| is going to) be sorry\b")),
     ("veiled", _re(r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|someone needs to|someone will)\s+(?:sort (?:him|her|them|that \w+|" + STAFF + r") out|"
                    r"deal with (?:him|her|them|that \w+) (?:myself|properly|my (?:own )?way|personally)|go for (?:him|her|them))\b|"
                    r"\bsort (?:him|her|them) out (?:myself|properly|once and for all|for good)\b")),
     ("veiled", _re(r"\b(?:he|she|they)'?d better be ready\b|\bgoing in (?:there )?swinging\b|\bpay (?:him|her|them) a visit\b")),
     ("veiled", _re(r"\b(?:she|he|they)(?:'ll| will) (?:regret (?:it|this)|get what'?s coming)|\bget what'?s coming to (?:her|him|them)\b|"
                    r"\b(?:deserves?|needs?) a (?:good )?(?:slap|smack|punch|kicking|hiding|beating)\b|\bi'?ll be waiting\b[^.!?\n]{0,30}\bfor (?:her|him|them|that \w+)\b(?! to\b)(?![^.!?\n]{0,30}\b(?:pick|collect|finish|come out))")),
-    ("violence", _re(r"\b(?:i'?ll|i will|i'?m going to|gonna|i'?d)\s+(?:break|smash|punch|slap|kick|batter|deck|knock)\s+(?:his|her|their|your|him|her|them)\b")),
+    ("violence", _re(r"\b(?:i'?ll|i will|i'?m going to|gonna|i'?d)\s+(?:break|smash|punch|slap|kick|batter|deck|knock|lamp|chin|floor|leather|thump)\s+(?:his|her|their|your|him|her|them|you)\b")),
+    ("violence", _re(r"\bknock (?:you|him|her|them) into (?:the middle of )?next (?:week|year)\b")),
 ]
 
 # ---- sexual or obscene remarks about staff without swear words ------------------------------------
 OBSCENE = [
     ("innuendo", _re(r"\bif you know what i mean\b|\bwink wink\b|\bnudge nudge\b")),
+    # Sexual emoji aimed at someone (the rule needs a target in the sentence).
+    ("innuendo", re.compile("[\U0001F975\U0001F351\U0001F346\U0001F445\U0001F4A6\U0001F924]")),
+    ("body", _re(r"\bbending over\b|\bthe view from (?:the )?(?:back|behind|front)\b|\b(?:with )?(?:his|her) (?:top|shirt) off\b|"
+                 r"\bhott(?:est|ie|y)\b|\bno wonder (?:all )?the (?:dads|mums|husbands|blokes|lads|wives) (?:volunteer\w*|turn\w* up|help\w*|queue\w*)|"
+                 r"\bfirm hand\b|\b(?:in|wearing) (?:them|those|that|her|his) (?:tight )?(?:leggings|lycra|yoga pants|shorts|skirt)\b[^.!?\n]{0,40}(?:dads|mums|view|wonder|\U0001F440)")),
+    ("body", _re(r"\bkiss my (?:backside|arse|ass|bum|behind)\b")),
     ("body", _re(r"\b(?:nice|great|fit|peachy|lovely)\s+(?:bum|bottom|arse|backside|legs|chest|body|figure|rack|boobs)\b")),
     ("body", _re(r"\b(?:staring|stare|looking|gawp\w*|ogl\w*)\s+at (?:her|his) (?:chest|boobs|bum|legs|body|cleavage)\b")),
     ("body", _re(r"\b(?:shorter skirts?|in a bikini|in bed|a (?:right )?goer|seeing[- ]to|well fit|sexy|hot for (?:teacher|her|him))\b")),
@@ -144,7 +170,8 @@ OBSCENE = [
 # ---- abuse without swear words ---------------------------------------------------------------------
 _INSULT_NOUN = (r"(?:old bag|old cow|bag|cow|witch|hag|dragon|slob|nobody|windbag|busybody|snob|coward|liar|dinosaurs?|fossils?|"
                 r"waste of (?:space|oxygen|air)|piece of work|good[- ]for[- ]nothing|excuse for a (?:teacher|head|human|person)|brat|madam|thug|"
-                r"lout|yob|toerag|scrote|scumbag|lowlife|halfwit|imbecile|buffoon|clown|muppet|numpty|dimwit|simpleton|joke of a \w+|jobsworth)")
+                r"lout|yob|toerag|scrote|scumbag|lowlife|halfwit|imbecile|buffoon|clown|muppet|numpty|dimwit|simpleton|joke of a \w+|jobsworth|"
+                r"article|specimen|waste of a \w+|sorry excuse for a \w+)")
 _INSULT_ADJ = (r"(?:miserable|sour[- ]faced|jumped[- ]up|brainless|clueless|spineless|two[- ]faced|stuck[- ]up|smug|arrogant|pompous|nasty|"
                r"horrible|vile|bitter|lazy|feral|spoilt|spoiled|pathetic|rude|useless|thick|dim|stupid|ugly|fat|hideous|evil|"
                r"gormless|incompetent|vindictive|spiteful|horrid|rudest|dopey)")
@@ -156,20 +183,25 @@ ABUSE = [
     ("insult", _re(r"\b(?:thick|dim|daft|dense) as (?:two short planks|a (?:power cut|brick|plank|post)|mince)\b")),
     ("insult", _re(r"\b(?:a )?(?:bunch|load|pack) of (?:clueless|useless|incompetent|brainless|lazy|pompous)?\s*(?:" + _INSULT_NOUN + r"|idiots?|clowns|muppets|dinosaurs)\b")),
     ("insult", _re(r"\blittle (?:thug|brat|madam|horror|monster|toerag|scrote|cow|witch|psycho|terror)\b")),
+    ("insult", _re(r"\b(?:you|that|this)\s+(?:" + _INSULT_ADJ + r"[\s,]+){1,3}(?:little |old )?(?:ta|teacher|head|woman|man|bloke|cow|caretaker|governor|lot|so[- ]called \w+)\b")),
+    ("insult", _re(r"\bby name(?:,)? (?:and|by) nature\b")),
+    ("insult", _re(r"\bkiss my (?:backside|arse|ass|bum|behind)\b")),
     ("insult", _re(r"\b(?:is|are|'s)\s+(?:the )?rudest (?:child|kid|boy|girl|person|woman|man)\b|\b(?:is|are) feral\b")),
 ]
 
 # ---- allegations stated as fact ---------------------------------------------------------------------
 _CRIME = (r"(?:was|were|is|are|got|been|turned up|came in)\s+(?:\w+\s+){0,2}?(?:drunk|stoned|arrested|cautioned|charged)|"
           r"(?:stole|steals|stealing|nicked|nicks|pinched|robbed|pocketed|pocketing|embezzl\w+|fiddl\w+|skim\w+)\s+"
-          r"(?:\w+\s+){0,3}?(?:money|cash|funds?|from|phone|purse|wallet|bag|the)|"
+          r"(?:\w+\s+){0,3}?(?:money|cash|funds?|from|phone|purse|wallet|bag|the|a tenner|a fiver|tenner|fiver|quid|£\d+|out of)|"
+          r"(?:helping|helped|helps) (?:him|her|them)sel(?:f|ves) to|"
+          r"(?:drives?|driving|drove) (?:\w+ )?(?:home )?(?:from the pub|after (?:a few|a drink|drinking|the pub)|drunk|over the limit|while drunk)|drink[- ]driv\w*|"
           r"(?:took|taking|takes)\s+(?:\w+\s+){0,3}?(?:money|cash|funds?|purse|wallet)\b|"
           r"(?:slapped|hit|hits|punched|kicked|grabbed|shook|shoved|pushed|smacked|assaulted|hurt|throttled|dragged)\s+(?:a|the|my|our|his|her|their|him|(?-i:[A-Z]\w+)|one)\b|"
           r"(?:dealing|sells?|selling|smok\w+|taking|takes|does|doing)\s+(?:\w+\s+)?(?:drugs|weed|cocaine|coke|pills)|"
           r"(?:watching|watches|looking at|looks at|touch\w*|grop\w*|peering at|filming|photographing)\s+(?:the\s+)?(?:girls|boys|kids|children|pupils)|"
           r"caught (?:\w+\s+){0,2}?(?:watching|looking|stealing|drinking|touching|with)|"
           r"(?:drink\w*|drunk) (?:on|at) (?:the )?(?:job|school|work|trip|fair)|"
-          r"(?:is|was|are) (?:a )?(?:paedo\w*|pedo\w*|predator|thief|criminal|abuser|drug dealer|alcoholic|nonce)")
+          r"(?:is|was|are|'s) (?:a )?(?:paedo\w*|pedo\w*|predator|thief|criminal|abuser|drug dealer|alcoholic|nonce)")
 _MISCONDUCT = (r"(?:lied|lies|lying)\b|(?:covered|covers|covering) (?:\w+\s+)?up|cover[- ]?up|hid (?:the|a|it)|hides|fiddled (?:the|it)|"
                r"(?:is|was) sleeping with|only got (?:the|her|his) job because|only became \w+ because|it'?s all a fix|"
                r"makes? the (?:quiet |sen |little )?(?:kids|children|pupils) (?:sit|stand|stay)|bullies (?:the|kids|children)|"
@@ -180,8 +212,11 @@ _MISCONDUCT = (r"(?:lied|lies|lying)\b|(?:covered|covers|covering) (?:\w+\s+)?up
 _SUBJECT = (r"(?:mr|mrs|miss|ms|dr)\s+(?-i:[A-Z]\w+)|(?:the|that|a|one of the|our) (?:new |year \d |reception )?(?:head(?:teacher|master|mistress)?|teachers?|"
             r"caretaker|ta|teaching assistant|governors?|deputy|senco|school|office|staff|chair|dinner lad(?:y|ies))|(?-i:[A-Z][a-z]+)(?: (?-i:[A-Z][a-z]+))?|he|she|they")
 ALLEGATION = [
-    ("crime", _re(r"\b(?:" + _SUBJECT + r")\s+(?:\w+\s+){0,3}?(?:" + _CRIME + r")"), SEVERE),
-    ("misconduct", _re(r"\b(?:" + _SUBJECT + r")\s+(?:\w+\s+){0,3}?(?:" + _MISCONDUCT + r")"), CLEAR),
+    ("crime", _re(r"\b(?:" + _SUBJECT + r")(?:'s)?\s+(?:\w+\s+){0,3}?(?:" + _CRIME + r")"), SEVERE),
+    ("misconduct", _re(r"\b(?:" + _SUBJECT + r")(?:'s)?\s+(?:\w+\s+){0,3}?(?:" + _MISCONDUCT + r")"), CLEAR),
+    # Money gone missing and a hint at who took it ("the PTA money's gone missing and we all know who").
+    ("crime", _re(r"\b(?:money|cash|funds?|takings|float|tin)(?:'s| has| have)? (?:gone missing|gone walkabout|disappeared|vanished)\b"
+                  r"[^.!?\n]{0,60}\b(?:we all know|everyone knows|funny how|new (?:kitchen|car|extension|holiday)|who(?:'s| has) (?:got|had))"), SEVERE),
 ]
 # Allegation subjects that are not someone else: the poster, their own family.
 _OWN_SUBJECT_RE = _re(r"\b(?:i|we|my (?:son|daughter|boy|girl|kids?|child|husband|wife|partner|mum|dad)|our (?:son|daughter|kids?|boy|girl))\s*$")
@@ -189,18 +224,26 @@ _OWN_SUBJECT_RE = _re(r"\b(?:i|we|my (?:son|daughter|boy|girl|kids?|child|husban
 # ---- complaints without complaint words --------------------------------------------------------------
 _REPEAT = (r"(?:(?:second|third|fourth|fifth|sixth|umpteenth|\d+(?:st|nd|rd|th)) time (?:this|in a|in the last) (?:term|week|month|year|half[- ]term)|"
            r"once again|yet again|not again|every single (?:time|year|term|week|day)|(?:still|yet) no (?:reply|response|answer|word|news|update)|"
-           r"(?:\d+|two|three|four|five|six|several) (?:weeks?|months?|days?|emails?|phone calls?) (?:on )?and still|how many more|why is it always|"
+           r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many) (?:weeks?|months?|days?|emails?|phone calls?) (?:on )?and (?:\w+ ){0,6}?still|how many more|why is it always|"
+           r"still (?:no|not|nothing|don'?t|doesn'?t|haven'?t|hasn'?t|isn'?t|aren'?t|can'?t|won'?t)\b[^.!?\n]{0,50}\b(?:since|for (?:weeks|months|ages)|all (?:term|year))|"
            r"why (?:does|do|is|are|can'?t) (?:this|the|that) (?:school|place|office|head)|(?:another|again) (?:week|month|term|letter|day) (?:with|and) (?:no|two|only)|"
            r"never (?:tell|tells|told|answer|answers|reply|replies|listen|listens) (?:us|to us|parents|anything)|nobody (?:\w+ ){0,4}ever (?:answers|replies|tells|listens|rings))")
 _VERDICT = (r"(?:disgrace\w*|shameful|shambles|shambolic|a joke|unbelievable|unacceptable|appalling|pathetic|ridiculous|outrageous|scandalous|"
-            r"daylight robbery|what do we (?:even )?pay|what are they doing all day|non-existent|gone downhill|going downhill|"
+            r"daylight robbery|what do we (?:even )?pay|what (?:exactly |even )?are they (?:even )?doing all day|non-existent|gone downhill|going downhill|"
+            r"(?:couldn'?t|could not|can'?t) make (?:it|this) up|box[- ]ticking|not worth the paper|found out (?:at the gate|on facebook|from (?:the kids|my kid|another parent))|"
             r"used to be a (?:good|great|decent) school|not any ?more|worst (?:run )?school|inedible|typical (?:of )?(?:this|that) (?:place|school)|"
             r"typical (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?\s*(?:[.!?]|$)|nobody told us|no-?one told us|not good enough|a fortune|fix\b|nothing (?:ever )?(?:gets done|happens|is done)|"
             r"(?:couldn'?t|could not) care less|nobody (?:ever )?listens|(?:they|the school|staff) never listens?|waste of (?:time|money)|fobbed off|swept under the carpet|"
             r"should be (?:sacked|ashamed)|needs? (?:sacking|to go|replacing)|not fit to (?:run|teach|be))")
+# Sarcastic praise closing a grievance ("... Lost a day's pay for it. Cheers"): a short sentence of praise
+# alone; `cues` takes it only when the rest of the post praises nothing.
+_SARCASM = (r"^\W*(?:cheers|nice one|brilliant|cracking|great|lovely|fantastic|marvellous|superb|top|excellent|well done|good job)"
+            r"(?: (?:\w+ ?){0,2}?(?:value|supervision|communication|organisation|planning|service|work|job|stuff|school|teaching|leadership|"
+            r"management|effort|notice))?(?: (?:as (?:always|usual|ever)|again|then|for that|for nothing))?\W*$")
 COMPLAINT = [
     ("repeated", _re(r"\b" + _REPEAT)),
     ("verdict", _re(r"\b" + _VERDICT)),
+    ("sarcasm", _re(_SARCASM)),
 ]
 
 # ---- contacting staff through social media -----------------------------------------------------------
@@ -232,7 +275,8 @@ _MEDIA = r"(?:photos?|pics?|pictures?|videos?|vids?|clips?|footage|snaps?|class 
 IMAGES = [
     ("posting", _re(r"\b(?:here'?s|uploaded|uploading|posted|posting|sharing|shared|put|putting|got)\b[^.!?\n]{0,30}\b" + _MEDIA +
                     r"\b[^.!?\n]{0,40}\b(?:of (?:the |all the )?(?:kids|children|class|teachers?|staff|head|dinner ladies|boy|girl|year \d|new teacher|swimming|fight|nativity|play)|"
-                    r"every (?:child|kid)|all the (?:kids|children)|kids|children|tag your|(?:mr|mrs|miss) (?-i:[A-Z]\w+)|year \d|nativity|play|swimming|fight|gala)")),
+                    r"every (?:child|kid)|all the (?:kids|children)|kids|children|tag your|(?:mr|mrs|miss) (?-i:[A-Z]\w+)|year \d|nativity|play|swimming|fight|gala|"
+                    r"of (?-i:[A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?-i:[A-Z][a-z]+))")),
     ("posting", _re(r"\b" + _MEDIA + r"\b[^.!?\n]{0,50}\b(?:every child|all the (?:kids|children)|tag your (?:kids|children)|the kids in their)")),
     ("filmed", _re(r"\b(?:filmed|snapped|videoed|recorded|took (?:a )?(?:photo|picture|pic|video) of|got a (?:great |good )?(?:photo|pic|picture|video) of)\s+"
                    r"(?:(?:mr|mrs|miss|ms) (?-i:[A-Z]\w+)|the (?:head|teacher|boy|girl|kids|children|new teacher|dinner ladies|caretaker|class)|that (?:teacher|boy|girl)|"
@@ -241,12 +285,23 @@ IMAGES = [
 ]
 _OWN_MEDIA_RE = _re(r"\b(?:my|our) (?:own )?(?:son|daughter|kids?|children|boy|girl|little one|family)\b")
 
+# ---- where someone lives, and lists of people's private numbers ----------------------------------------
+CONFIDENTIAL = [
+    ("home", _re(r"\b(?:lives?|living|stays?) (?:in|at|on) (?:the )?(?:\w+ ){0,3}?(?:cottage|house|farm|farmhouse|bungalow|flat|terrace|"
+                 r"estate|street|road|lane|close|avenue|crescent|drive|cul[- ]de[- ]sac)\b|\b(?:her|his|their|the \w+'s) (?:home )?address is\b|"
+                 r"\bthe (?:one|house|cottage) with the (?:\w+ ){0,2}(?:door|gate|car|van|caravan|roof|windows?)\b")),
+    ("numbers", _re(r"\b(?:staff|teachers'?|everyone'?s|all the) (?:contact|phone|home|private|personal) (?:sheet|list|numbers|details|addresses)\b|"
+                    r"\b(?:home|private|personal) (?:phone )?numbers (?:on|of|for|list)\b")),
+]
+
 RULES: dict[str, list] = {
     "harassment": HARASS, "hate": HATE, "threat": THREAT, "obscene": OBSCENE, "abuse": ABUSE,
     "complaint": COMPLAINT, "staff_contact": STAFF_CONTACT, "speaking_for_school": SPEAKING, "image_consent": IMAGES,
+    "confidential": CONFIDENTIAL,
 }
 SCORES = {"harassment": CLEAR, "hate": SEVERE, "threat": SEVERE, "obscene": CLEAR, "abuse": CLEAR,
-          "complaint": CLEAR, "staff_contact": CLEAR, "speaking_for_school": CLEAR, "image_consent": CLEAR}
+          "complaint": CLEAR, "staff_contact": CLEAR, "speaking_for_school": CLEAR, "image_consent": CLEAR,
+          "confidential": SEVERE}
 # Kinds that need someone (a person, staff, the school) in the same sentence to be aimed at.
 NEEDS_TARGET = {"abuse", "obscene"}
 NEEDS_SCHOOL = {"complaint"}
@@ -365,9 +420,10 @@ NEGATIVE_RE = _re(r"\b(?:not|no|nothing|nobody|never(?! been better)|late|cancel
                   r"lost|wrong|worse|worst|fuming|angry|upset|disgrace\w*|joke|shambles|useless|awful|terrible|poor|"
                   r"appalling|unacceptable|ridiculous)\b|n't\b")
 PROPER_CHANNEL_RE = _re(r"\b(?:formal complaints? (?:process|procedure)|complaints? (?:process|procedure)|(?:spoke|spoken|talked|"
-                        r"raised (?:it|this|my \w+)) (?:to|with) (?:the )?(?:class teacher|teacher|head(?:teacher)?|office|"
+                        r"raised (?:it|this|my \w+)|had a (?:quiet |little |quick )?(?:word|chat)) (?:to|with) (?:the )?(?:class teacher|teacher|head(?:teacher)?|office|"
+                        r"(?:mr|mrs|miss|ms) \w+|"
                         r"governors?|chair)|(?:e-?mailed|rang|phoned|met|meeting with) (?:the )?(?:class teacher|head(?:teacher)?|office|"
-                        r"governors?|chair)|the (?:school'?s )?policy (?:says|asks))\b")
+                        r"governors?|chair)|the (?:school'?s )?policy (?:says|asks)|through the (?:school'?s )?(?:proper |official |formal )?(?:process|procedure|channels?|complaints? \w+))\b")
 
 
 def benign_context(sentence: str) -> bool:
@@ -390,7 +446,8 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named:
     s, e = sentence
     part = text[s:e]
     out: list[Cue] = []
-    school = SCHOOL_RE.search(part) is not None
+    # A complaint's school can be in another sentence ("Reports came home with mistakes. From a school.").
+    school = SCHOOL_RE.search(text) is not None
     target = about_someone or TARGET_RE.search(part) is not None
     may = _candidates(part)
     for cat, rules in RULES.items():
@@ -402,12 +459,16 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named:
                 continue
             if cat in NEEDS_SCHOOL and not (school or about_someone) and kind == "verdict" and not _repeat_or_strong(m.group()):
                 continue
+            if kind == "sarcasm" and not _sarcastic(text, s, e):
+                continue
             if cat == "complaint" and SOFT_VERDICT_RE.match(m.group()) and \
                     NEGATIVE_RE.search(text[: s + m.start()] + " " + text[s + m.end():]) is None:
                 continue
+            if kind == "home" and not target:
+                continue
             if cat == "staff_contact" and not (staff_named or STAFF_RE.search(part)):
                 continue
-            if cat == "complaint" and (benign_context(part) or (kind == "repeated" and NEGATIVE_RE.search(part[m.end():]) is None
+            if cat == "complaint" and kind != "sarcasm" and (benign_context(part) or (kind == "repeated" and NEGATIVE_RE.search(part[m.end():]) is None
                                                                 and NEGATIVE_RE.search(m.group()) is None)):
                 continue
             if cat == "image_consent" and _OWN_MEDIA_RE.search(part) and not re.search(r"(?i)\b(?:every|all the|tag your|class)\b", part):
@@ -425,13 +486,26 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named:
     return out
 
 
+# What the rest of a post needs for a closing "Brilliant." to be sarcasm: a grievance about the school, a
+# price or a length of time, and no praise or hearts.
+_GRIEVANCE_RE = _re(r"\b(?:school|staff|teachers?|head|office|again|still|weeks?|days?|months?|term|found out)\b|£\s?\d")
+_WARM_RE = re.compile("[\u2764\U0001F600-\U0001F60D\U0001F970\U0001F917\U0001F496\U0001F495]")
+
+
+def _sarcastic(text: str, s: int, e: int) -> bool:
+    rest = text[:s] + " " + text[e:]
+    return (len(rest.strip()) >= 15 and _GRIEVANCE_RE.search(rest) is not None and PRAISE_RE.search(rest) is None
+            and _WARM_RE.search(text) is None)
+
+
 def _own_subject(matched: str) -> bool:
     first = matched.split()[0].lower()
     return first in {"i", "we", "my", "our"}
 
 
 def _repeat_or_strong(phrase: str) -> bool:
-    return bool(re.search(r"(?i)disgrace|shameful|shambles|gone downhill|used to be|worst|non-existent|typical", phrase))
+    return bool(re.search(r"(?i)disgrace|shameful|shambles|gone downhill|used to be|worst|non-existent|typical|box[- ]ticking|"
+                          r"worth the paper|make (?:it|this) up", phrase))
 
 
 def is_idiom(text: str, start: int, end: int) -> bool:

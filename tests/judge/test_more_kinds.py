@@ -1,0 +1,90 @@
+"""More phrasings without swear words (issue 11, second pass): our own sentences, none of them in any
+bench/data/scenarios*.tsv set. Each rule kind added to `judge.lexicon` has a case that fails without it,
+and each has a benign sentence that shares its words and must stay allowed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from schoolgate.judge import analyse
+
+
+def held_for(v, category):
+    return [f for f in v.findings if f.category == category and f.breach]
+
+
+HELD = [
+    # group harassment: mass reporting, calling in the press, shunning a family, "who's in for"
+    ("harassment", "Report every single post on the school page until they take it down."),
+    ("harassment", "Tag the Westmorland Gazette and let the whole county see it."),
+    ("harassment", "That woman needs naming and shaming for what she did at the disco."),
+    ("harassment", "Who's up for ignoring her at the gate all week?"),
+    ("harassment", "Can we all just stop inviting the Parkers to the birthday parties?"),
+    ("harassment", "Let's blank the Fosters at sports day, see how they like it."),
+    ("harassment", "Message the head all at once, she can't ignore fifty of us."),
+    # complaints by sarcasm and exasperation, no complaint word
+    ("complaint", "Nine weeks and the school still hasn't fixed the toilets. Cracking job as always"),
+    ("complaint", "Still no swimming lessons since Easter and nobody from school has said why."),
+    ("complaint", "Letters home with the wrong date on them again. You honestly couldn't make it up."),
+    ("complaint", "The homework club is a box-ticking exercise at this school."),
+    # sexual remarks about staff, no swear word
+    ("obscene", "Mrs Wood bending over the book fair table made my week 🥵"),
+    ("obscene", "No wonder all the dads volunteer for the PE trips with Miss Patel in charge."),
+    # insults without swear words
+    ("abuse", "Mr Hughes is a lazy article, never seen him lift a finger."),
+    ("abuse", "You spineless little teacher, hiding behind the office."),
+]
+
+BLOCKED = [
+    ("threat", "Be a real pity if the head's car got its windows done in the night."),
+    ("threat", "She'll be sorry she ever kept my son in at break."),
+    ("threat", "Somebody should let the caretaker's tyres down, see how he likes walking."),
+    ("threat", "One more word from you and I'll knock you into next week."),
+    ("hate", "A same-sex couple running the PTA, it's just not natural."),
+    ("hate", "Gypsies pitched up by the rec again, lock everything up."),
+    ("hate", "That RE teacher will push his own religion on the kids, they all do."),
+    ("allegation", "The caretaker's been helping himself to the tuck shop money."),
+    ("allegation", "Mr Hughes drives home from the pub every night, everyone's seen it."),
+    ("allegation", "The trip money has gone missing and funny how the treasurer just booked Tenerife."),
+    ("confidential", "Miss Patel lives in the farmhouse at the top of the lane, if you want a word."),
+    ("confidential", "Found the staff contact list with all their home numbers, will post it later."),
+    ("confidential", "Mr Hughes's mobile is 07700 900517, ask him yourself."),
+]
+
+
+@pytest.mark.parametrize("category, text", HELD)
+def test_held_for_a_moderator(sw, hh, roster, category, text):
+    for p in (sw, hh):
+        v = analyse(text, p, roster)
+        assert held_for(v, category) and v.decision in ("review", "block"), (p.school_slug, v.findings)
+
+
+@pytest.mark.parametrize("category, text", BLOCKED)
+def test_severe_breaches_are_found(sw, roster, category, text):
+    v = analyse(text, sw, roster)
+    assert held_for(v, category) and v.decision == "block", v.findings
+
+
+def test_a_staff_members_number_in_the_drama_range_is_still_a_number(sw, roster):
+    # Ofcom's drama range (07700 900xxx) is not allocated, but a reader takes it as her number.
+    v = analyse("Her personal number is 07700 900321, text her if the bus is late.", sw, roster)
+    assert held_for(v, "confidential")
+
+
+BENIGN = [
+    "The boxer is going to knock him out in the third round, no doubt.",
+    "Brilliant sports day, thank you to all the staff. Brilliant!",
+    "The new family lives in the village and the children have settled in lovely.",
+    "I had a quiet word with Mrs Wood at pick-up and it was all sorted the same day.",
+    "I've put a complaint in through the school's proper process, so I'll wait to hear.",
+    "Can we all bring a cake for the bake sale on Friday?",
+    "Our Year 3 teacher is brilliant, the view from the classroom window is lovely too.",
+    "Please report any lost property to the office, the box is overflowing.",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_benign_posts_that_share_the_words_are_allowed(sw, hh, roster, text):
+    for p in (sw, hh):
+        assert analyse(text, p, roster).decision == "allow", (p.school_slug, analyse(text, p, roster).findings)
