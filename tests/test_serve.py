@@ -94,3 +94,21 @@ def test_gunicorn_accepts_the_options():
     for key, value in gunicorn_options(bind="127.0.0.1:8000", workers=2).items():
         config.set(key, value)
     assert config.worker_class_str == "gthread" and config.threads == 4 and config.accesslog == "-"
+
+
+def test_each_worker_loads_the_judge_before_its_first_request(settings):
+    """A worker that loaded the judge's models on its first comment kept that comment (and every comment sent to
+    it meanwhile) waiting seconds; the server's application loader runs the judge once as the worker starts."""
+    from schoolgate.schools.management.commands.serve import load_application
+    from schoolgate.wsgi import application
+
+    class Judge:
+        calls: list[str] = []
+
+        def analyse(self, text, policy, roster=None, *, author=None):
+            self.calls.append(text)
+            raise AssertionError("not a verdict")  # a judge that fails here must not stop the server starting
+
+    settings.SCHOOLGATE_JUDGE = judge = Judge()
+    assert load_application() is application
+    assert len(judge.calls) == 1

@@ -175,6 +175,21 @@ post_save.connect(_forget_roster, sender="schools.Person", dispatch_uid="judging
 post_delete.connect(_forget_roster, sender="schools.Person", dispatch_uid="judging-roster-deleted")
 
 
+WARM_UP_TEXT = "Thank you for organising this, the children loved it."
+
+
+def warm_up() -> bool:
+    """Load the judge's models now: a web server's worker calls it as it starts, so the first comments it
+    is sent do not each wait seconds for the models to load (and four commenters at once, for one another).
+    True when the judge ran; a judge that cannot run is logged and left to the one failure rule."""
+    try:
+        engine().analyse(WARM_UP_TEXT, PolicyView(school_slug="", school_name="", clauses=()), Roster())
+    except Exception:  # noqa: BLE001 - a judge that cannot load holds items later; the server still starts
+        log.warning("the judge could not be loaded as the web worker started", exc_info=True)
+        return False
+    return True
+
+
 def judge_record(school, text: str, *, author: Person | None = None, staff: bool = False, roster: Roster | None = None) -> dict:
     """The verdict on one text as stored with the item (JSON-ready).
 

@@ -63,6 +63,17 @@ def gunicorn_options(*, bind: str, workers: int, threads: int = THREADS, timeout
     }
 
 
+def load_application():
+    """The WSGI application, in each worker process as it starts, with the judge's models loaded before the
+    worker takes its first request: otherwise the first comments each worker is sent wait seconds for them."""
+    from schoolgate.plugins import hooks
+    from schoolgate.wsgi import application
+
+    for warm_up in hooks("judging", "warm_up"):  # schoolgate.policies.judging.warm_up: a later app, found, not imported
+        warm_up()
+    return application
+
+
 class Command(BaseCommand):
     help = ("Serve Schoolgate with a production web server (gunicorn): one worker process per CPU core with 4 threads each, "
             "an access log on stdout. Run `schoolgate setup` first, and again after each upgrade.")
@@ -90,9 +101,7 @@ class Command(BaseCommand):
                     self.cfg.set(key, value)
 
             def load(self):
-                from schoolgate.wsgi import application
-
-                return application
+                return load_application()
 
         self.stdout.write(f"Serving on http://{bind}/ with {workers} worker processes of {threads} threads (Ctrl-C stops).")
         self.stdout.flush()
