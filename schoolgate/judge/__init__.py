@@ -32,6 +32,10 @@ from .types import CATEGORIES, Clause, Finding, Person, PolicyView, Roster, Verd
 # school whose policy does not mention naming children is not a concern for anyone's safety.
 UNLISTED_HOLDS = ("abuse", "threat", "hate", "obscene", "harassment", "allegation", "complaint",
                   "confidential", "staff_contact", "speaking_for_school", "image_consent")
+# The school's list does not name these, so the judge must be surer before its non-exhaustive sentence holds
+# a post: a meaning model's 0.5-0.7 ("be good to split the school run" read as speaking for the school) is
+# advice for the parent, not a reason to hold their post.
+UNLISTED_MIN = 0.7
 # A sensitive fact (health, a complaint's outcome, a family's circumstances) holds for review; only
 # contact details and a home address, which put someone in reach, block.
 SENSITIVE_CEILING = 0.84
@@ -240,7 +244,7 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
             continue
         seen.add((cat, s, e))
         clause = _clause_for(policy, cat, who, pref)
-        if clause is None and unlisted and (cat in UNLISTED_HOLDS or (cat == "naming_child" and others)):
+        if clause is None and unlisted and p >= UNLISTED_MIN and (cat in UNLISTED_HOLDS or (cat == "naming_child" and others)):
             clause = unlisted[0]
         if clause is not None:
             cited[clause.id] = clause

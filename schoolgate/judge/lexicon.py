@@ -256,6 +256,7 @@ STAFF_CONTACT = [
     ("social", _re(r"\b(?:personal|private|home|mobile) (?:number|mobile|phone)\b[^.!?\n]{0,30}\b(?:text|ring|call|message|whatsapp)|"
                    r"\b(?:text|ring|call|message|whatsapp)\w*\b[^.!?\n]{0,30}\b(?:personal|private) (?:number|mobile|phone)\b")),
     ("social", _re(r"\b(?:teachers?'?|staff) (?:facebook|whatsapp|insta\w*) (?:group|page|chat)\b")),
+    ("social", _re(r"\badd(?:ed|ing)? (?:" + STAFF + r")(?: \w+)? (?:to|into) (?:our|the|a|my) (?:class |year \d |parents'? )?(?:whats ?app|group|chat|facebook)")),
 ]
 
 # ---- speaking for the school -------------------------------------------------------------------------
@@ -264,6 +265,8 @@ SPEAKING = [
     ("on_behalf", _re(r"\bspeaking (?:for|on behalf of) (?:all )?(?:the )?(?:staff|school|teachers|governors|head)\b")),
     ("announcement", _re(r"\b(?:message|notice|update|announcement) from the (?:school|office|head(?:teacher)?|governors)\b\s*[:\-–]")),
     ("announcement", _re(r"^\s*(?:official(?: announcement)?|important notice|school notice|announcement)\s*[:\-–!]")),
+    ("announcement", _re(r"\b(?:just to confirm|to confirm|confirmed|just so you all know|update) (?:for|to) (?:everyone|every(?:body)|all(?: parents)?)\b[^.!?\n]{0,25}\b"
+                         r"(?:the )?school (?:will|won'?t|has|is|are|can'?t|isn'?t)\b")),
     ("announcement", _re(r"\bthe school has (?:decided|confirmed|announced)\b[^.!?\n]{0,80}\b(?:please share|pass (?:it|this) on|sorry everyone|from monday|will)\b")),
     ("announcement", _re(r"\b(?:the head(?:teacher)?|the school|mrs? \w+|miss \w+) (?:has|have) asked me to (?:tell|let|inform|remind)\b|\bi'?ve been asked (?:by the \w+ )?to (?:tell|let|inform) (?:all|every)")),
     ("announcement", _re(r"\bas (?:a|the) (?:governor|school'?s? representative|rep for the school|member of staff)\b[^.!?\n]{0,40}\b(?:confirm|announce|tell you|can say)\b")),
@@ -290,6 +293,9 @@ CONFIDENTIAL = [
     ("home", _re(r"\b(?:lives?|living|stays?) (?:in|at|on) (?:the )?(?:\w+ ){0,3}?(?:cottage|house|farm|farmhouse|bungalow|flat|terrace|"
                  r"estate|street|road|lane|close|avenue|crescent|drive|cul[- ]de[- ]sac)\b|\b(?:her|his|their|the \w+'s) (?:home )?address is\b|"
                  r"\bthe (?:one|house|cottage) with the (?:\w+ ){0,2}(?:door|gate|car|van|caravan|roof|windows?)\b")),
+    # A health or work matter about someone, passed on as gossip: held, never blocked (see KIND_SCORES).
+    ("health", _re(r"\b(?:signed off|off sick|off work|on leave) (?:with|for|because of) (?:stress|depression|anxiety|cancer|a breakdown|"
+                   r"(?:her|his) (?:nerves|mental health)|a miscarriage|\w+ problems)\b")),
     ("numbers", _re(r"\b(?:staff|teachers'?|everyone'?s|all the) (?:contact|phone|home|private|personal) (?:sheet|list|numbers|details|addresses)\b|"
                     r"\b(?:home|private|personal) (?:phone )?numbers (?:on|of|for|list)\b")),
 ]
@@ -302,6 +308,8 @@ RULES: dict[str, list] = {
 SCORES = {"harassment": CLEAR, "hate": SEVERE, "threat": SEVERE, "obscene": CLEAR, "abuse": CLEAR,
           "complaint": CLEAR, "staff_contact": CLEAR, "speaking_for_school": CLEAR, "image_consent": CLEAR,
           "confidential": SEVERE}
+# Kinds whose score differs from their category's: gossip about health is a sensitive fact, which holds.
+KIND_SCORES = {"health": CLEAR}
 # Kinds that need someone (a person, staff, the school) in the same sentence to be aimed at.
 NEEDS_TARGET = {"abuse", "obscene"}
 NEEDS_SCHOOL = {"complaint"}
@@ -464,7 +472,7 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named:
             if cat == "complaint" and SOFT_VERDICT_RE.match(m.group()) and \
                     NEGATIVE_RE.search(text[: s + m.start()] + " " + text[s + m.end():]) is None:
                 continue
-            if kind == "home" and not target:
+            if kind in ("home", "health") and not target:
                 continue
             if cat == "staff_contact" and not (staff_named or STAFF_RE.search(part)):
                 continue
@@ -473,7 +481,7 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named:
                 continue
             if cat == "image_consent" and _OWN_MEDIA_RE.search(part) and not re.search(r"(?i)\b(?:every|all the|tag your|class)\b", part):
                 continue
-            out.append(Cue(cat, SCORES[cat], s + m.start(), s + m.end(), kind))
+            out.append(Cue(cat, KIND_SCORES.get(kind, SCORES[cat]), s + m.start(), s + m.end(), kind))
             break
     for kind, rx, score in ALLEGATION:
         m = rx.search(part) if id(rx) in may else None

@@ -34,6 +34,10 @@ HELD = [
     # insults without swear words
     ("abuse", "Mr Hughes is a lazy article, never seen him lift a finger."),
     ("abuse", "You spineless little teacher, hiding behind the office."),
+    # the channel categories and gossip about health
+    ("staff_contact", "I've added Mr Hughes to the class WhatsApp so he can answer us directly."),
+    ("speaking_for_school", "Just to confirm for everyone, the school won't be opening on Monday."),
+    ("confidential", "The new teacher is off sick with stress, that's why the supply's in."),
 ]
 
 BLOCKED = [
@@ -70,6 +74,14 @@ def test_a_staff_members_number_in_the_drama_range_is_still_a_number(sw, roster)
     # Ofcom's drama range (07700 900xxx) is not allocated, but a reader takes it as her number.
     v = analyse("Her personal number is 07700 900321, text her if the bus is late.", sw, roster)
     assert held_for(v, "confidential")
+
+
+def test_an_unlisted_category_holds_only_when_the_judge_is_sure(hh, roster):
+    # High Hesket's list does not name speaking for the school: a weak reading of it is advice, not a hold.
+    v = analyse("Does anyone car share from Penrith? Be good to split the school run.", hh, roster)
+    assert v.decision == "allow"
+    sure = analyse("On behalf of the staff, the school will close at noon on Friday.", hh, roster)
+    assert sure.decision == "review" and held_for(sure, "speaking_for_school")
 
 
 BENIGN = [
