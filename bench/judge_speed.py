@@ -8,7 +8,9 @@ characters, the length of a parent's post), each text appears once (nothing to c
 cache is off (SCHOOLGATE_JUDGE_EMBED_CACHE=0), and the CLI is a fresh process whose start-up (model
 loading) is measured apart from its steady rate. Both wall time and the CLI process's own CPU-seconds
 are reported: the machine is shared, and CPU-seconds are what the judge costs whatever else runs.
-The CLI runs on a fresh data directory so it loads the packaged seed policies as they are now.
+The CLI runs on a fresh data directory so it loads the packaged seed policies as they are now. An input
+this long is judged by worker processes, one per core (`schoolgate.judge.stream`); their CPU-seconds are
+counted (the CLI waits for them, so getrusage's children include them).
 Needs ../shared/data.
 """
 
@@ -124,7 +126,10 @@ def main() -> None:
     args = ap.parse_args()
     texts = real_posts(args.n)
     s = cli_throughput(texts)
-    print(f"CLI, {s['n']} distinct real posts, cache off: {s['rate']:.0f} msgs/s steady ({s['cpu_rate']:.0f} per CPU-second; "
+    from schoolgate.judge.stream import default_workers
+
+    print(f"CLI ({default_workers()} worker processes; SCHOOLGATE_JUDGE_WORKERS), {s['n']} distinct real posts, cache off: "
+          f"{s['rate']:.0f} msgs/s steady ({s['cpu_rate']:.0f} per CPU-second; "
           f"{s['rate_incl_startup']:.0f}/s including {s['startup']:.1f} s start-up); held or blocked {s['held']:.1%}")
     p50, p99, c50, c99 = latency(real_posts(args.n + args.latency)[args.n:])
     print(f"single message, distinct real posts, cache off: p50 {p50:.1f} ms, p99 {p99:.1f} ms wall; "

@@ -88,3 +88,40 @@ def test_packaged_policies_load_without_a_database():
     assert p.school_slug == "high-hesket" and p.names("naming_child")
     with pytest.raises(KeyError):
         stream.load_policy_view("no-such-school")
+
+
+def test_long_input_is_judged_by_worker_processes_in_order(hh, monkeypatch):
+    """Past PARALLEL_LINES records the CLI shares the input out to worker processes (both cores); the
+    output is the serial output, line for line, errors and blank lines included."""
+    texts = ["The new head has ruined this school.", "See you at pick up", "Mrs Wood is a useless cow",
+             "Thank you for a lovely term!", "Call me on 07700 900123"]
+    rows = []
+    for i in range(23):
+        rows.append(json.dumps({"id": i, "text": texts[i % len(texts)] + f" ({i})"}))
+        if i % 7 == 3:
+            rows.append("not json")
+        if i % 9 == 4:
+            rows.append("   ")
+    lines = "\n".join(rows) + "\n"
+    serial_errors, serial = run(lines, hh, workers=1)
+    monkeypatch.setattr(stream, "PARALLEL_LINES", 10)
+    monkeypatch.setattr(stream, "WORKER_CHUNK", 4)
+    calls: list[int] = []
+    real = stream._run_parallel
+
+    def spy(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(stream, "_run_parallel", spy)
+    errors, out = run(lines, hh, workers=2)
+    assert calls == [1]
+    assert errors == serial_errors == 3
+    assert out == serial
+    assert [o["id"] for o in out if "error" not in o] == list(range(23))
+
+
+def test_short_input_stays_in_process(hh, monkeypatch):
+    monkeypatch.setattr(stream, "_run_parallel", lambda *a, **kw: pytest.fail("no worker processes for a short input"))
+    errors, out = run("".join(json.dumps({"id": i, "text": "hello"}) + "\n" for i in range(30)), hh, workers=2)
+    assert errors == 0 and len(out) == 30
