@@ -11,6 +11,7 @@ class AuditEvent(StrEnum):
     SCREENSHOT_READ = "case.screenshot_read"
     SCREENSHOT_CORRECT = "case.screenshot_correct"
     SCREENSHOT_REVEAL = "case.screenshot_reveal"
+    SCREENSHOT_READ_AGAIN = "case.screenshot_read_again"
     ASSESS = "case.assess"
     ASSIGN = "case.assign"
     ADD_MEMBER = "case.add_member"

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from schoolgate.schools.access import school_view
@@ -16,6 +17,7 @@ from . import screenshots as shots
 from .audit_events import AuditEvent
 from .errors import CaseError
 from .models import Evidence
+from .screenshot_tasks import queue_read_again
 from .views import _can_act, _case, _viewed
 
 
@@ -112,3 +114,19 @@ def reveal(request, pk, eid):
         else:
             return redirect("cases:evidence_detail", slug=case.school.slug, pk=case.pk, eid=item.pk)
     return _page(request, case, item, reveal_form=form, status=400)
+
+
+@school_view(STAFF_ROLES)
+@require_POST
+def read_again(request, pk, eid):
+    """From the case page: read a screenshot again (or check its messages again) when that failed the first time."""
+    case, item = _item(request, pk, eid)
+    if not _can_act(request, case):
+        raise Http404("Only the Headteacher, the DSL or the assigned office member can ask for this.")
+    try:
+        what = queue_read_again(item, actor=request.user)
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{item.number} will be {what} in the background. Reload this page in a minute to see the result.")
+    return redirect(f"{reverse('cases:detail', args=[case.school.slug, case.pk])}#evidence-{item.pk}")

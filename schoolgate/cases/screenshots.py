@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import io
 import logging
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from schoolgate.audit.models import record
 from schoolgate.policies.judging import judge_record, roster_for
@@ -65,12 +67,16 @@ def read_evidence(evidence_id: int, *, actor=None) -> ScreenshotReading | None:
     """Read a screenshot evidence item and keep what was read. Runs the OCR and the judge first, outside
     any transaction; writes under the case's lock. Does nothing for an item already read, or not a picture."""
     item = Evidence.objects.select_related("case__school").filter(pk=evidence_id).first()
-    if item is None or not is_screenshot(item) or item.readings.exists():
+    if item is None or not is_screenshot(item):
         return None
+    if item.readings.exists():
+        base = current_reading(item)
+        return _judge_again(item, base, actor=actor) if _unjudged(base) else None
     try:
         reading = read_screenshot(item.content_bytes())
     except (NotAScreenshot, OSError):
         log.warning("evidence %s could not be read as a screenshot", evidence_id)
+        mark_unread(evidence_id, NOT_READ)
         return None
     judged = judge_reading(item.case.school, reading)
     with transaction.atomic():
@@ -82,12 +88,84 @@ def read_evidence(evidence_id: int, *, actor=None) -> ScreenshotReading | None:
             evidence=item, messages=judged, width=reading.width, height=reading.height, engine=reading.engine,
             added_by=actor, added_by_label=actor_label(actor, nobody="system"),
         )
-        if not item.verdict or item.verdict.get("unavailable"):
-            item.verdict = summary_verdict(judged)
-            item.save(update_fields=["verdict"])
+        if not item.verdict or item.verdict.get("unavailable") or item.judge_note:
+            item.verdict, item.judge_note = summary_verdict(judged), ""
+            item.save(update_fields=["verdict", "judge_note"])
         record(AuditEvent.SCREENSHOT_READ, actor=actor, school=case.school, target=item,
                summary=f"{case.reference}: {len(judged)} messages read from {item.number}",
                case=case.pk, evidence=item.pk, messages=len(judged), engine=reading.engine)
+        return kept
+
+
+# -- when reading or judging failed: another try, from the case page ------------------------------------
+
+NOT_READ = "No messages could be read from this picture. If it is a screenshot, read it again; otherwise download it to look at it."
+READ_FAILED = "Reading this screenshot stopped because of an error. Read it again; if it fails again, download it to look at it."
+STUCK_AFTER = timedelta(minutes=15)  # a first reading takes seconds; longer means the worker stopped
+
+
+def _unjudged(reading: ScreenshotReading) -> bool:
+    """The policy check was unavailable for at least one message of this reading."""
+    return any(m.get("unavailable") for m in reading.messages)
+
+
+def mark_unread(evidence_id: int, note: str) -> None:
+    """Say on the item why it has no reading (the picture could not be read, or the reading crashed)."""
+    with transaction.atomic():
+        item = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
+        if item is not None and not item.readings.exists() and item.judge_note != note:
+            item.judge_note = note
+            item.save(update_fields=["judge_note"])
+
+
+def another_try(item: Evidence, *, now=None) -> str:
+    """Why this screenshot should be read or judged again ("" when it should not): it could not be read, its
+    reading crashed or never finished, or the policy check was unavailable when it was read."""
+    if not is_screenshot(item):
+        return ""
+    reading = current_reading(item)
+    if reading is None:
+        if item.judge_note:
+            return item.judge_note
+        if item.added_at < (now or timezone.now()) - STUCK_AFTER:
+            return "This screenshot has not been read yet: the background worker may have stopped while reading it."
+        return ""
+    if _unjudged(reading):
+        return "The policy check was not available when this screenshot was read, so its messages have not been checked."
+    return ""
+
+
+def _judge_again(item: Evidence, base: ScreenshotReading, *, actor) -> ScreenshotReading | None:
+    """Check the messages of a reading again (the policy check was unavailable): a new reading that
+    `corrects` it, the words unchanged; the judge runs first, outside any transaction."""
+    school = item.case.school
+    people = roster_for(school)
+    messages = []
+    for m in base.messages:
+        if not m.get("unavailable"):
+            messages.append(dict(m))
+            continue
+        message = Message.from_dict(m)
+        author = match_author(message.author, people)
+        verdict = judge_record(school, message.text, author=author, roster=people)
+        messages.append({**{k: v for k, v in m.items() if k != "unavailable"}, **verdict, "on_roster": author is not None,
+                         "author_role": author.role if author is not None else None})
+    if any(m.get("unavailable") for m in messages):
+        return None  # still unavailable: the item stays as it was, and can be tried again
+    with transaction.atomic():
+        case = lock_case(item.case)
+        if current_reading(item).pk != base.pk:
+            return None  # corrected or judged again meanwhile
+        kept = ScreenshotReading.objects.create(
+            evidence=item, corrects=base, messages=messages, width=base.width, height=base.height, engine=base.engine,
+            correction={"judged_again": True, "reason": "the policy check was unavailable when it was first read"},
+            added_by=actor, added_by_label=actor_label(actor, nobody="system"),
+        )
+        item = Evidence.objects.select_for_update().get(pk=item.pk)
+        item.verdict = summary_verdict(messages)
+        item.save(update_fields=["verdict"])
+        record(AuditEvent.EVIDENCE_JUDGED, actor=actor, school=case.school, target=item,
+               summary=f"{case.reference}: messages read from {item.number} checked again", case=case.pk, evidence=item.pk)
         return kept
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/image/", screenshot_views.evidence_image, name="evidence_image"),
     path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/correct/", screenshot_views.correct, name="screenshot_correct"),
     path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/reveal/", screenshot_views.reveal, name="screenshot_reveal"),
+    path("<slug:slug>/cases/<int:pk>/evidence-item/<int:eid>/read-again/", screenshot_views.read_again, name="screenshot_read_again"),
     path("<slug:slug>/cases/<int:pk>/evidence-pack/", export_views.case_export, {"what": "evidence-pack"}, name="evidence_pack"),
     path("<slug:slug>/cases/<int:pk>/documents/<slug:what>/", export_views.case_export, name="case_export"),
     path("<slug:slug>/cases/documents/<int:job_pk>/progress/", export_views.job_progress, name="job_progress"),

@@ -22,6 +22,7 @@ from schoolgate.schools.paging import paged
 
 from . import chronology as chron
 from . import letters
+from . import screenshots as shots
 from .assessment import set_assessments
 from .audit_events import AuditEvent
 from .closing import close_case
@@ -152,6 +153,15 @@ NOTES_PER_PAGE = 25
 CHRONOLOGY_PER_PAGE = 100  # the page; the PDF (and so a printed copy) keeps every entry
 
 
+def _with_screenshot_state(page):
+    """Each screenshot on the page says whether its reading or its policy check failed (and can be tried again)."""
+    page.object_list = list(page.object_list)
+    for item in page.object_list:
+        item.another_try = shots.another_try(item)
+        item.readings_exist = bool(item.another_try) and item.readings.exists()
+    return page
+
+
 def _detail_context(request, case, **forms):
     staff = get_user_model().objects.filter(memberships__school=case.school, memberships__role__in=sorted(STAFF_ROLES)).distinct().order_by("first_name")
     ladder = ladder_for(case)
@@ -159,7 +169,7 @@ def _detail_context(request, case, **forms):
         "case": case,
         "ladder": ladder,
         "recommended": recommend_for(case, ladder),
-        "evidence": paged(request, case.evidence.select_related("corrects").order_by("id"), per_page=EVIDENCE_PER_PAGE, name="evidence_page", anchor="evidence"),
+        "evidence": _with_screenshot_state(paged(request, case.evidence.select_related("corrects").order_by("id"), per_page=EVIDENCE_PER_PAGE, name="evidence_page", anchor="evidence")),
         "evidence_numbers": [(pk, f"E{pk}") for pk in case.evidence.order_by("id").values_list("pk", flat=True)],
         "letters": case.letters.all(),
         "deadlines": case.deadlines.all(),
