@@ -212,6 +212,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 p *= 0.85
             if cat in ("allegation", "complaint") and benign:
                 p *= 0.5
+            if cat == "image_consent" and lexicon.school_media(text[s:e]):
+                p *= 0.5
             if p > scores[cat]:
                 scores[cat] = p
             if p >= MIN_FINDING:

@@ -45,14 +45,15 @@ STAFF = (r"(?:mr|mrs|miss|ms|sir|the (?:head(?:teacher|master|mistress)?|teacher
          r"that (?:teacher|woman|man|head|ta|caretaker)|(?:one of )?the teachers|a teacher|"
          r"(?:year \d|reception) teacher)")
 PRONOUN = r"(?:him|her|them|he|she|they|his|hers)"
-TARGET_RE = _re(r"\b(?:" + STAFF + r"|" + PRONOUN + r")\b")
-SCHOOL_RE = _re(r"\b(?:school|this place|that place|staff|teachers?|head|governors?|office)\b")
+TARGET_RE = _re(r"\b(?:" + STAFF + r"|" + PRONOUN + r")\b|@(?:mrs?|miss|ms|sir)\w+")
+SCHOOL_RE = _re(r"\b(?:school|this place|that place|staff|teachers?|head|governors?|office|uniform|homework|class|nativity|pick-?up|"
+                r"drop[- ]off|the gate|parents'? evening|trip|dinners?|lunch|reading books?|inset|pta|assembly|sats|sen|ehcp|supply)\b")
 
 # ---- harassment: pile-ons, exclusion, shaming -------------------------------------------------------
 _CROWD = r"(?:every(?:one|body)|all of (?:you|us)|let'?s(?: all)?|who'?s (?:in|up) for|any(?:one|body) (?:in|up) for|we (?:should|must|need to|could) all|can we all|shall we all|can every(?:one|body)|we all need to|y'?all)"
 _PILE_ON = (r"(?:report|flag|review|rate|leave (?:a |one[- ]star |1[- ]star )?reviews?|give (?:the school |them |her |him )?(?:one|1)[- ]star|"
             r"one[- ]star|1[- ]star|e-?mail|message|spam|flood|bombard|ring|phone|call|complain about|follow|unfollow|block|"
-            r"ignor\w*|blank\w*|shun\w*|snub\w*|exclud\w*|turn (?:our|your|their) backs|tag|comment on|stand outside|make (?:her|him|them) feel)")
+            r"ignor\w*|blank\w*|shun\w*|snub\w*|exclud\w*|mute|turn (?:our|your|their) backs|tag|comment on|stand outside|make (?:her|him|them) feel)")
 # Whom a pile-on is aimed at: a person, staff, the school ("email the office by Friday" is not a pile-on).
 _AIMED = (r"(?:her|him|them|his|their|hers|the school(?:'s)?|(?:the |this )?school'?s?|the head\w*|that \w+|the new \w+|the teacher\w*|"
           r"(?:mr|mrs|miss|ms|sir)\b|(?-i:[A-Z][a-z]+)'s|every (?:post|photo|picture))")
@@ -62,7 +63,8 @@ HARASS = [
     ("pile_on", _re(r"\bbombard (?:him|her|them|the school)\b")),
     ("far_and_wide", _re(r"\b(?:share|pass|spread|send)\w* (?:this|it|these|them|the word)?\s*(?:far and wide|everywhere|"
                          r"(?:round|around|to) (?:every|all (?:the|your))\s+(?:group|chat)s?)")),
-    ("far_and_wide", _re(r"\bso (?:every(?:one|body)|people) (?:knows?|sees?|can see) (?:what|how)\b")),
+    ("far_and_wide", _re(r"\bso (?:every(?:one|body)|people|the whole (?:school|village|town|class|estate|year)) (?:knows?|sees?|can see) (?:what|how)\b")),
+    ("far_and_wide", _re(r"\b(?:forward\w*|sent|send\w*|shar\w*|post\w*) (?:this|it) (?:to|in|on) every (?:class |year |school )?(?:chat|group|page)s?\b")),
     # Mass reporting to get a page taken down, and calling in the press or the whole village.
     ("pile_on", _re(r"\breport (?:every|each|all (?:of )?(?:the|their|her|his|the school'?s)) (?:single )?(?:post|photo|picture|comment|video)s?\b|"
                     r"\b(?:get|have) (?:it|the page|(?:their|her|his|the school'?s) (?:page|account|group)) (?:taken|shut|closed) down\b")),
@@ -73,12 +75,28 @@ HARASS = [
     ("shaming", _re(r"\bscreenshot\w*\b[^.!?\n]{0,60}\b(?:round|around|everyone|every(?:body)|share|sharing|send|sending|post|posting|shame)")),
     ("shaming", _re(r"\b(?:send|sending|share|sharing|pass|passing|post|posting)\w* (?:round |around |out )?(?:the |her |his |their )?screenshots?\b")),
     ("shaming", _re(r"\b(?:shame|humiliate|expose) (?:her|him|them)\b")),
-    ("shaming", _re(r"\bkeep (?:posting|sharing|tagging|messaging) (?:her|him|them|it)\b[^.!?\n]{0,40}\buntil\b")),
-    ("shaming", _re(r"\buntil (?:she|he|they) (?:leaves?|apologi[sz]es?|gets? the message|quits?|moves?)")),
+    ("shaming", _re(r"\bkeep (?:posting|sharing|tagging|messaging|asking) (?:her|him|them|it)\b[^.!?\n]{0,40}\b(?:until|till|til)\b")),
+    ("shaming", _re(r"\b(?:until|till|til) (?:she|he|they) (?:leaves?|apologi[sz]es?|gets? the (?:message|hint)|quits?|moves?|cracks?|breaks?|cries|gives? (?:up|in))")),
+    ("shaming", _re(r"\b(?:who'?s got|any(?:one|body) got|has any(?:one|body) (?:kept|got|saved)|send (?:me|them (?:to )?me|us)) (?:any |the |her |his |their |all )?"
+                    r"(?:screenshots?|screen ?grabs?|voice notes?|messages|texts|emails)\b|\bbuilding a (?:little )?(?:file|dossier|case) (?:on|against)?|"
+                    r"\bsend (?:in|me|us) (?:anything|everything|whatever) (?:you'?ve got|you have|you know) (?:on|about)\b|"
+                    r"\bputting (?:them|it|these) (?:all )?up so (?:folk|people|everyone|every(?:body)|the whole)")),
+    ("shaming", _re(r"\b(?:film|record|video|snap) (?:him|her|them)\b[^.!?\n]{0,20}\b(?:and )?(?:stick|put|post|share)")),
+    ("pile_on", _re(r"\b(?:let'?s|we (?:should|could) all|every(?:one|body)|all of (?:you|us)|can we all)\b[^.!?\n]{0,30}\b(?:leave|write|post|give)\w* "
+                    r"(?:them |it |her |him )?(?:a |loads of |lots of )?(?:1|one)[- ]star\b")),
+    ("pile_on", _re(r"\bevery(?:one|body),? every (?:time|day|single time)\b|\bmake (?:it|things) (?:proper |really |so |dead )?awkward\b|"
+                    r"\b(?:she|he|they) won'?t (?:come|show (?:her|his|their) faces?) (?:again|back)\b|\blet'?s bury (?:her|him|them)\b|"
+                    r"\banyone who'?s had (?:a problem|an issue|trouble|a run-in) with (?:that|her|him|mr|mrs|miss)\b|"
+                    r"\bget (?:it|this) seen by as many\b|\b(?:like and share|share and like)\b[^.!?\n]{0,40}\b(?:teacher|head|her|him|about)")),
     ("new_group", _re(r"\b(?:new|another|separate|private|secret|real)\b[^.!?\n]{0,25}\b(?:group|chat|whats ?app)\b[^.!?\n]{0,60}"
                       r"\b(?:without|not (?:adding|inviting|including)|don'?t (?:add|invite|tell)|do not (?:add|invite)|leave (?:her|him|them) out|"
                       r"no(?:t)? (?:the ones|her|him|them)|not the ones)")),
     ("new_group", _re(r"\b(?:not|never|don'?t|do not) (?:add|adding|invite|inviting|include|including) \w+'?s (?:mum|mam|dad|mother|father|parents|family)\b")),
+    ("new_group", _re(r"\b(?:new|another|separate|private|secret)\b[^.!?\n]{0,10}\b(?:gc|group chat|group|chat)\b[^.!?\n]{0,50}"
+                      r"(?:\(\s*not|\bexcept|\bminus|\bbut not|\bno) (?-i:[A-Z]\w+)")),
+    ("exclude", _re(r"\bmake sure (?:[\w']+ ){0,3}(?:girl|boy|kid|son|daughter|lad|lass|her|him|they|she|he|family)\b (?:isn'?t|aren'?t|is not|are not|doesn'?t get|don'?t get|never gets?) "
+                    r"(?:invited|asked|included)")),
+    ("exclude", _re(r"\bunfollow,? unfriend\b|\b(?:we'?re|i'?m) (?:all )?done with (?:that|the|this) family\b")),
     ("exclude", _re(r"\b(?:don'?t|do not|nobody|no one|never|no-one)\s+(?:invite|talk to|speak to|sit (?:with|next to)|play with|include|"
                     r"say hello to|stand with)\s+(?:her|him|them|that \w+|the (?-i:[A-Z]\w+)s|(?-i:[A-Z]\w+)'?s (?:mum|mam|dad|mother|father|family|parents)|(?-i:[A-Z]\w+))\b")),
     ("exclude", _re(r"\b(?:exclude|freeze|cut|leave|shut)\s+(?:her|him|them)\s+(?:out\b|from\b)")),
@@ -100,16 +118,20 @@ HARASS = [
 _GROUP = (r"(?:polish|romanian|bulgarian|lithuanian|albanian|eastern europeans?|foreign(?:ers?)?|immigrants?|migrants?|asylum seekers?|"
           r"refugees?|muslims?|islamic|jews?|jewish|hindus?|sikhs?|black|asian|pakistanis?|pakis?|indians?|africans?|chinese|"
           r"travell?ers?|gypsy|gypsies|gipsy|roma|caravan (?:site|park)|gays?|lesbians?|trans|two (?:dads|mums)|same[- ]sex|"
-          r"headscarf|headscarves|hijabs?|burqas?|burkas?|niqabs?|turbans?)")
+          r"headscarf|headscarves|hijabs?|burqas?|burkas?|niqabs?|turbans?|wheelchairs?|deaf|autistic|down'?s|special needs kids|"
+          r"romanians?|africans?|nigerians?|somalis?|syrians?|kurds?|afghans?|eastern european|trans (?:person|woman|man|teacher))")
 _STEREO = (r"(?:typical|always|never|should(?:n'?t| not)? be (?:teaching|doing|working|allowed|near|in charge|around)|all the same|that lot|those people|these people|their lot|lot in|ruin\w*|taking (?:all )?(?:the |our )?"
            r"(?:school )?(?:places|jobs|houses)|go back|shouldn'?t be allowed|should not be allowed|not be allowed|not (?:acceptable|welcome)|"
            r"special treatment|handed to them|get everything|bet (?:it was|the)|it always is|anywhere near|not in a (?:british|christian|church)|"
            r"before (?:they|the \w+(?: \w+)?) (?:came|arrived|moved)|letting (?:them|those|these) in|don'?t need|don'?t want|nick\w*|"
            r"steal\w*|dirty|causing trouble|what are they teaching|tick a (?:diversity )?box|diversity box|not natural|unnatural|"
            r"what (?:message|example) (?:is|does) (?:that|this) (?:send|set)\w*|pitched up|lock (?:everything|your \w+|it all) up|"
-           r"lock up your|always bring\w*|bring\w* (?:nits|disease|germs|trouble|crime))")
+           r"lock up your|always bring\w*|bring\w* (?:nits|disease|germs|trouble|crime)|their own kind|hold\w* (?:[\w']+ ){1,5}?back|"
+           r"shouldn'?t be in mainstream|should (?:go|be sent) to (?:a )?special|distract\w*|can'?t (?:be )?trust\w*|never trust|moved in\w*|litter|stinks?|smell\w*|"
+           r"funny that|keep (?:your|our|the) (?:kids|children) (?:well )?away|(?:is|are) (?:that|this) really what we want|really what we want|"
+           r"get (?:a |their own )?(?:prayer room|special|everything|their own)|and we can'?t (?:even )?have|count (?:the|every) (?:money|penny|pennies)|to the penny)")
 HATE = [
-    ("stereotype", _re(r"\b" + _GROUP + r"\b[^.!?\n]{0,60}?\b" + _STEREO)),
+    ("stereotype", _re(r"\b" + _GROUP + r"\b[^.!?\n]{0,80}?\b" + _STEREO)),
     ("stereotype", _re(r"\b" + _STEREO + r"\b[^.!?\n]{0,50}?\b" + _GROUP + r"\b")),
     ("those_people", _re(r"\b(?:those|these) people\b[^.!?\n]{0,40}\b(?:ruin\w*|came|arrived|in\b|always|all the same|taking|go back)")),
     ("religion", _re(r"\b(?:all (?:one|their) religion|(?:push|forc|ram|preach)\w* (?:their|his|her) (?:own )?(?:religion|beliefs|faith)|"
@@ -118,7 +140,9 @@ HATE = [
     ("token", _re(r"\b(?:only (?:there|here|hired|got the job) (?:to|because)[^.!?\n]{0,30}(?:diversity|box|quota|colour|race)|tick(?:ing)? a (?:diversity )?box)")),
     ("slur", _re(r"\b(?:pikeys?|gyppos?|pakis?)\b")),
     ("language", _re(r"\b(?:can'?t|cannot|don'?t|doesn'?t|won'?t) (?:even )?(?:speak|learn|be bothered to speak) (?:proper )?english\b[^.!?\n]{0,40}|"
-                     r"\b(?:them|their) lot\b[^.!?\n]{0,40}\b(?:always|never|all the same|ruin\w*|shouldn'?t)\b|\bin our (?:own )?country\b")),
+                     r"\b(?:them|their) lot\b[^.!?\n]{0,40}\b(?:always|never|all the same|ruin\w*|shouldn'?t)\b|\bin our (?:own )?country\b|\bwhose country is (?:it|this)\b")),
+    ("stereotype", _re(r"\bdifferent culture,? different values\b|\bwith their own kind\b|"
+                       r"\b(?:a man|a woman|someone|people) like (?:him|her|that|them|(?:mr|mrs|miss|ms) \w+)\b[^.!?\n]{0,25}\bshouldn'?t (?:be|have)\b")),
 ]
 
 # ---- threats against people and property, veiled threats -------------------------------------------
@@ -126,23 +150,35 @@ THREAT = [
     ("property", _re(r"\b(?:key|keyed|keying|scratch|slash|slashed|smash|brick|torch|egg)\w*\s+(?:his|her|their|the \w+'?s?|that \w+'?s?|"
                      r"(?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?'s)\s+(?:car|windows?|tyres?|tires?|house|van|door)")),
     ("property", _re(r"\b(?:tyres?|tires?|windows?|car)\b[^.!?\n]{0,30}\b(?:might|could|may|will|would)\b[^.!?\n]{0,30}\b(?:flat|slashed|smashed|brick|scratched|better with)")),
-    ("property", _re(r"\bbrick through\b|\bburn (?:the|that|this) (?:place|school|house) down\b|\bburn (?:it|them) down\b")),
+    ("property", _re(r"\bbrick through\b|\bburn (?:the|that|this) (?:place|school|house) down\b|\bburn (?:it|them) down\b|"
+                     r"\bburn (?:his|her|their|the \w+'?s?) \w+ (?:down|to the ground)\b|\b(?:and )?(?:his|her|their) (?:windscreen|windows?|car|van|tyres?)'?s? next\b")),
     ("veiled", _re(r"\bshame if something (?:happened|were to happen|was to happen)\b|\baccidents happen\b")),
     ("veiled", _re(r"\bwon'?t be (?:smiling|laughing) (?:(?:when|after) (?:i|we)\b|for long)|\bwhen i'?m (?:done|finished|through) with (?:him|her|them|you)\b")),
     ("veiled", _re(r"\b(?:wants? to|better|should|had better|needs? to) watch (?:her|his|their|your) back\b|\bbetter watch (?:herself|himself|themselves|yourself|out)\b|"
                    r"\bwatch (?:herself|himself|themselves) on the way\b")),
     ("veiled", _re(r"\bi know where (?:he|she|they|you|the \w+|(?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?) lives?\b")),
-    ("veiled", _re(r"\b(?:see|you'?ll see|they'?ll see) what happens\b")),
+    ("veiled", _re(r"\b(?:see|you'?ll see|they'?ll see|watch|wait and see) what happens\b")),
     ("veiled", _re(r"\bsome(?:one|body) (?:will|is going to|gonna|could|might) (?:get|end up) (?:hurt|injured)\b|\bsome(?:one|body) will get hurt\b")),
     ("veiled", _re(r"\bteach (?:him|her|them|that \w+|the \w+) a lesson\b")),
     ("veiled", _re(r"\bsome(?:one|body) (?:should|needs to|ought to|will)\s+(?:key|sort|deal with|teach|do|pay (?:her|him) a visit|slash|smash|torch|burn)\b")),
     ("property", _re(r"\b(?:let (?:his|her|their|the \w+'?s?|that \w+'?s?) tyres down|(?:had|have|get|gets|got) (?:its|his|her|their) tyres (?:let down|slashed|done))\b")),
-    ("veiled", _re(r"\b(?:be a|would be a|it'?d be a|it would be a) (?:real )?(?:shame|pity) if\b")),
+    ("veiled", _re(r"\b(?:be a|would be a|it'?d be a|it would be a) (?:real )?(?:shame|pity) if\b|\b(?:shame|pity) if\b(?=\s*(?:[^\w\s]|$|something|anything|someone|somebody))")),
+    ("veiled", _re(r"\bi know (?:what (?:car|time)|where|when|which (?:car|house|route|way|school)|what (?:route|road)) (?:[\w']+ ){0,4}?"
+                   r"(?:drives?|walks?|lives?|finish\w*|parks?|leaves?|goes|gets? home|is parked)\b|\b(?:dead |very |so )?easy to find out where (?:teachers|staff|she|he|they|\w+) lives?\b")),
+    ("veiled", _re(r"\b(?:wants?|needs?) to be (?:very |really )?careful (?:walking|going|when|on (?:the|her|his|their) way|in the car park|after)|"
+                   r"\bwants? to remember (?:i|that i|we)\b|\b(?:best|better|'d better|had better) keep (?:her|his|their) heads? down\b|"
+                   r"\bwon'?t be (?:held )?responsible for what (?:i|my|we|he|she)\b|\bthere (?:will|'ll) be consequences\b|"
+                   r"\bsome(?:one|body)'?s (?:getting|gonna get|going to get) (?:hurt|a slap|a smack|a kicking|a hiding|battered|a bat)\b|"
+                   r"\b(?:will|'ll) regret the day\b|\bfind out what happens (?:when|if)\b|\b(?:find|finds) me waiting\b|"
+                   r"\bpicking (?:his|her|their) teeth (?:up|out)\b|\b(?:a lot of |some )sorry faces\b|\bi don'?t make threats\b")),
+    ("veiled", _re(r"\b(?:i'?m|i am|i'?ll be|i) (?:coming|going|come|go) (?:in|up|down|round)(?: there| to (?:the )?school)? (?:and|with)\b[^.!?\n]{0,60}"
+                   r"\b(?:hurt|sorry|regret|consequences|take it|brothers|mates|lads|cousins|nobody stop)")),
+    ("weapon", re.compile("[\U0001F52A\U0001F5E1\U0001F52B\U0001F4A3\U0001FAA8]")),
     ("veiled", _re(r"\b(?:she|he|they|you)(?:'ll| will| are going to| is going to) be sorry\b")),
     ("veiled", _re(r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|someone needs to|someone will)\s+(?:sort (?:him|her|them|that \w+|" + STAFF + r") out|"
                    r"deal with (?:him|her|them|that \w+) (?:myself|properly|my (?:own )?way|personally)|go for (?:him|her|them))\b|"
                    r"\bsort (?:him|her|them) out (?:myself|properly|once and for all|for good)\b")),
-    ("veiled", _re(r"\b(?:he|she|they)'?d better be ready\b|\bgoing in (?:there )?swinging\b|\bpay (?:him|her|them) a visit\b")),
+    ("veiled", _re(r"\b(?:he|she|they)'?d better be ready\b|\bgoing in (?:there )?swinging\b|\bpay (?:him|her|them) a (?:little |wee |quick )?visit\b")),
     ("veiled", _re(r"\b(?:she|he|they)(?:'ll| will) (?:regret (?:it|this)|get what'?s coming)|\bget what'?s coming to (?:her|him|them)\b|"
                    r"\b(?:deserves?|needs?) a (?:good )?(?:slap|smack|punch|kicking|hiding|beating)\b|\bi'?ll be waiting\b[^.!?\n]{0,30}\bfor (?:her|him|them|that \w+)\b(?! to\b)(?![^.!?\n]{0,30}\b(?:pick|collect|finish|come out))")),
     ("violence", _re(r"\b(?:i'?ll|i will|i'?m going to|gonna|i'?d)\s+(?:break|smash|punch|slap|kick|batter|deck|knock|lamp|chin|floor|leather|thump)\s+(?:his|her|their|your|him|her|them|you)\b")),
@@ -153,11 +189,17 @@ THREAT = [
 OBSCENE = [
     ("innuendo", _re(r"\bif you know what i mean\b|\bwink wink\b|\bnudge nudge\b")),
     # Sexual emoji aimed at someone (the rule needs a target in the sentence).
-    ("innuendo", re.compile("[\U0001F975\U0001F351\U0001F346\U0001F445\U0001F4A6\U0001F924]")),
+    ("innuendo", re.compile("[\U0001F975\U0001F351\U0001F346\U0001F445\U0001F4A6\U0001F924\U0001F60B]")),
     ("body", _re(r"\bbending over\b|\bthe view from (?:the )?(?:back|behind|front)\b|\b(?:with )?(?:his|her) (?:top|shirt) off\b|"
                  r"\bhott(?:est|ie|y)\b|\bno wonder (?:all )?the (?:dads|mums|husbands|blokes|lads|wives) (?:volunteer\w*|turn\w* up|help\w*|queue\w*)|"
-                 r"\bfirm hand\b|\b(?:in|wearing) (?:them|those|that|her|his) (?:tight )?(?:leggings|lycra|yoga pants|shorts|skirt)\b[^.!?\n]{0,40}(?:dads|mums|view|wonder|\U0001F440)")),
+                 r"\bfirm hand\b|\b(?:in|wearing) (?:them|those|that|her|his|the) (?:tight |little |short )?(?:leggings|lycra|yoga pants|shorts|skirt|trousers|jeans|gym gear|dress|top)\b"
+                 r"[^.!?\n]{0,40}(?:dads|mums|view|wonder|\U0001F440)")),
     ("body", _re(r"\bkiss my (?:backside|arse|ass|bum|behind)\b")),
+    ("body", _re(r"\bwouldn'?t kick (?:him|her|them) out of bed\b|\b(?:a )?lovely pair\b|\bcurves in all the right places\b|"
+                 r"\bleaves? (?:nothing|little) to the imagination\b|\beverything (?:was )?on show\b|\bphwoa+r\b|\bif you get my drift\b|"
+                 r"\bdoing (?:the \w+|him|her) favours\b|\b(?:her|his) (?:fella|husband|wife|missus|bloke)'?s? (?:a )?(?:lucky|happy) (?:man|woman|one)\b|"
+                 r"\b(?:her|his) (?:fella|husband|wife|missus|bloke)'?s? punching\b|\bvery thorough (?:warm[- ]up|inspection|check|massage)\b|"
+                 r"\bno wonder (?:all )?the (?:dads|mums|husbands|blokes|lads|wives)\b|\bflirt(?:ing)? with (?:the|that|mr|mrs|miss)\b")),
     ("body", _re(r"\b(?:nice|great|fit|peachy|lovely)\s+(?:bum|bottom|arse|backside|legs|chest|body|figure|rack|boobs)\b")),
     ("body", _re(r"\b(?:staring|stare|looking|gawp\w*|ogl\w*)\s+at (?:her|his) (?:chest|boobs|bum|legs|body|cleavage)\b")),
     ("body", _re(r"\b(?:shorter skirts?|in a bikini|in bed|a (?:right )?goer|seeing[- ]to|well fit|sexy|hot for (?:teacher|her|him))\b")),
@@ -171,7 +213,7 @@ OBSCENE = [
 _INSULT_NOUN = (r"(?:old bag|old cow|bag|cow|witch|hag|dragon|slob|nobody|windbag|busybody|snob|coward|liar|dinosaurs?|fossils?|"
                 r"waste of (?:space|oxygen|air)|piece of work|good[- ]for[- ]nothing|excuse for a (?:teacher|head|human|person)|brat|madam|thug|"
                 r"lout|yob|toerag|scrote|scumbag|lowlife|halfwit|imbecile|buffoon|clown|muppet|numpty|dimwit|simpleton|joke of a \w+|jobsworth|"
-                r"article|specimen|waste of a \w+|sorry excuse for a \w+)")
+                r"article|specimen|sorry excuse for a \w+|snake|rat|weasel|leech|parasite)")
 _INSULT_ADJ = (r"(?:miserable|sour[- ]faced|jumped[- ]up|brainless|clueless|spineless|two[- ]faced|stuck[- ]up|smug|arrogant|pompous|nasty|"
                r"horrible|vile|bitter|lazy|feral|spoilt|spoiled|pathetic|rude|useless|thick|dim|stupid|ugly|fat|hideous|evil|"
                r"gormless|incompetent|vindictive|spiteful|horrid|rudest|dopey)")
@@ -181,10 +223,13 @@ ABUSE = [
     ("insult", _re(r"\b(?:is|are|'s|'re)\s+(?:a |an |so |such a |the )?(?:total |complete |utter |bunch of )?" + _INSULT_ADJ +
                    r"[\s,]+(?:(?:and|old|little)\s+)?(?:" + _INSULT_ADJ + r"\s+)?(?:woman|man|person|cow|bag|excuse|child|boy|girl|kid|teacher|lot|bunch)\b")),
     ("insult", _re(r"\b(?:thick|dim|daft|dense) as (?:two short planks|a (?:power cut|brick|plank|post)|mince)\b")),
-    ("insult", _re(r"\b(?:a )?(?:bunch|load|pack) of (?:clueless|useless|incompetent|brainless|lazy|pompous)?\s*(?:" + _INSULT_NOUN + r"|idiots?|clowns|muppets|dinosaurs)\b")),
+    ("insult", _re(r"\b(?:a )?(?:bunch|load|pack|pair|shower|set) of (?:clueless|useless|incompetent|brainless|lazy|pompous)?\s*(?:" + _INSULT_NOUN + r"|idiots?|clowns|muppets|dinosaurs)\b")),
     ("insult", _re(r"\blittle (?:thug|brat|madam|horror|monster|toerag|scrote|cow|witch|psycho|terror)\b")),
     ("insult", _re(r"\b(?:you|that|this)\s+(?:" + _INSULT_ADJ + r"[\s,]+){1,3}(?:little |old )?(?:ta|teacher|head|woman|man|bloke|cow|caretaker|governor|lot|so[- ]called \w+)\b")),
     ("insult", _re(r"\bby name(?:,)? (?:and|by) nature\b")),
+    ("insult", _re(r"\bface like a (?:wet weekend|slapped arse|bulldog|smacked|bag of|melted|dropped)\b|\bpersonality (?:of a|to match)\b")),
+    ("insult", _re(r"\b(?:is|'s|are|'re) (?:so |really |genuinely |proper |dead |such a |a )?(?:" + _INSULT_ADJ + r")(?:[\s,]+(?:and |little |old )?(?:" + _INSULT_ADJ + r"|little|old))*"
+                   r"(?:[\s,]+(?:woman|man|person|cow|bag|bloke|lot|snake))?(?=\s*[.!,]|\s*$|\s+like\b|\s+(?:bless|honestly|tbh))")),
     ("insult", _re(r"\bkiss my (?:backside|arse|ass|bum|behind)\b")),
     ("insult", _re(r"\b(?:is|are|'s)\s+(?:the )?rudest (?:child|kid|boy|girl|person|woman|man)\b|\b(?:is|are) feral\b")),
 ]
@@ -233,17 +278,27 @@ _VERDICT = (r"(?:disgrace\w*|shameful|shambles|shambolic|a joke|unbelievable|una
             r"(?:couldn'?t|could not|can'?t) make (?:it|this) up|box[- ]ticking|not worth the paper|found out (?:at the gate|on facebook|from (?:the kids|my kid|another parent))|"
             r"used to be a (?:good|great|decent) school|not any ?more|worst (?:run )?school|inedible|typical (?:of )?(?:this|that) (?:place|school)|"
             r"typical (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?\s*(?:[.!?]|$)|nobody told us|no-?one told us|not good enough|a fortune|fix\b|nothing (?:ever )?(?:gets done|happens|is done)|"
-            r"(?:couldn'?t|could not) care less|nobody (?:ever )?listens|(?:they|the school|staff) never listens?|waste of (?:time|money)|fobbed off|swept under the carpet|"
+            r"(?:couldn'?t|could not) care less|nobody (?:ever )?listens|funny how|must be nice to|make it make sense|is it just me or|seeing a pattern|"
+            r"do they think (?:none of us|we|parents)|who even does that|nothing to see here|the irony|nice of them to|still waiting (?:on|for)|"
+            r"(?:asked|emailed|rang|phoned|written|wrote|write|chased) (?:[\w']+ ){0,4}?(?:three|four|five|six|\d+|several|so many|multiple) times|"
+            r"oh great|love (?:arranging|having|getting|finding|paying|being|sorting)|(?:brilliant|great|fantastic|excellent) (?:organisation|communication|planning) as (?:ever|always|usual)|"
+            r"cheers for (?:that|nothing)|(?:they|the school|staff) never listens?|waste of (?:time|money)|fobbed off|swept under the carpet|"
             r"should be (?:sacked|ashamed)|needs? (?:sacking|to go|replacing)|not fit to (?:run|teach|be))")
 # Sarcastic praise closing a grievance ("... Lost a day's pay for it. Cheers"): a short sentence of praise
 # alone; `cues` takes it only when the rest of the post praises nothing.
 _SARCASM = (r"^\W*(?:cheers|nice one|brilliant|cracking|great|lovely|fantastic|marvellous|superb|top|excellent|well done|good job)"
             r"(?: (?:\w+ ?){0,2}?(?:value|supervision|communication|organisation|planning|service|work|job|stuff|school|teaching|leadership|"
             r"management|effort|notice))?(?: (?:as (?:always|usual|ever)|again|then|for that|for nothing))?\W*$")
+# A short exasperated sentence after a grievance ("... same reading book for six weeks. Six."): taken, like
+# sarcasm, only when the rest of the post carries a grievance and no praise.
+_EXASPERATED = (r"^\W*(?:again|(?:that'?s )?(?:the )?(?:second|third|fourth|fifth|2nd|3rd|4th|5th)(?: time)?|(?:two|three|four|five|six|seven)(?:\.? times)?|"
+                r"seriously|unreal|genuinely asking|make it make sense|you couldn'?t make it up|the irony|nothing to see here|totally fine|grand|champion|"
+                r"have a guess|still nowt|still nothing|still waiting|and counting|cheers all|cheers|who even does that)\W*(?:\w+\W*)?$")
 COMPLAINT = [
     ("repeated", _re(r"\b" + _REPEAT)),
     ("verdict", _re(r"\b" + _VERDICT)),
     ("sarcasm", _re(_SARCASM)),
+    ("sarcasm", _re(_EXASPERATED)),
 ]
 
 # ---- contacting staff through social media -----------------------------------------------------------
@@ -286,6 +341,8 @@ IMAGES = [
                    r"(?-i:[A-Z][a-z]+) (?-i:[A-Z][a-z]+)|the (?:whole )?class|the kids in)")),
     ("filmed", _re(r"\b(?:photo|picture|pic|video) of (?:the )?(?:new )?(?:teacher|head|caretaker|(?:mr|mrs|miss) (?-i:[A-Z]\w+))\b[^.!?\n]{0,40}(?:at the pub|drunk|posting|falling|asleep)")),
 ]
+# The school's own account posting its own photos is what consent is for, not a breach of it.
+_SCHOOL_MEDIA_RE = _re(r"\b(?:the )?school'?s? (?:own )?(?:twitter|facebook|fb|page|website|insta\w*|account|newsletter|app) (?:has |have )?(?:put up|posted|shared|uploaded)")
 _OWN_MEDIA_RE = _re(r"\b(?:my|our) (?:own )?(?:son|daughter|kids?|children|boy|girl|little one|family)\b")
 
 # ---- where someone lives, and lists of people's private numbers ----------------------------------------
@@ -309,7 +366,7 @@ SCORES = {"harassment": CLEAR, "hate": SEVERE, "threat": SEVERE, "obscene": CLEA
           "complaint": CLEAR, "staff_contact": CLEAR, "speaking_for_school": CLEAR, "image_consent": CLEAR,
           "confidential": SEVERE}
 # Kinds whose score differs from their category's: gossip about health is a sensitive fact, which holds.
-KIND_SCORES = {"health": CLEAR}
+KIND_SCORES = {"health": CLEAR, "weapon": CLEAR}
 # Kinds that need someone (a person, staff, the school) in the same sentence to be aimed at.
 NEEDS_TARGET = {"abuse", "obscene"}
 NEEDS_SCHOOL = {"complaint"}
@@ -416,7 +473,7 @@ def _candidates(part: str) -> set[int]:
 
 
 # Idioms that read as violence or abuse but are not ("killing it", "dying to see", "smash the target").
-IDIOM_RE = _re(r"\b(?:killing it|killed it|dying to|smash(?:ed|ing)? (?:the|our|it|that) (?:target|record|total|exam|test|it)|"
+IDIOM_RE = _re(r"\b(?:killing it|killed it|dying to|(?:i'?ll|i will|gonna) kill (?:him|her|them|you) if (?:he|she|they|you) (?:forgets?|loses?|leaves?|does)|smash(?:ed|ing)? (?:the|our|it|that) (?:target|record|total|exam|test|it)|"
                r"could (?:murder|kill) (?:a|for a)|(?:is|was) killing me|in bits|shattered)\b")
 
 
@@ -432,6 +489,11 @@ PROPER_CHANNEL_RE = _re(r"\b(?:formal complaints? (?:process|procedure)|complain
                         r"(?:mr|mrs|miss|ms) \w+|"
                         r"governors?|chair)|(?:e-?mailed|rang|phoned|met|meeting with) (?:the )?(?:class teacher|head(?:teacher)?|office|"
                         r"governors?|chair)|the (?:school'?s )?policy (?:says|asks)|through the (?:school'?s )?(?:proper |official |formal )?(?:process|procedure|channels?|complaints? \w+))\b")
+
+
+def school_media(sentence: str) -> bool:
+    """The school's own account posting photos: consent is the school's business, not a parent's breach."""
+    return _SCHOOL_MEDIA_RE.search(sentence) is not None
 
 
 def benign_context(sentence: str) -> bool:
@@ -479,6 +541,8 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named:
             if cat == "complaint" and kind != "sarcasm" and (benign_context(part) or (kind == "repeated" and NEGATIVE_RE.search(part[m.end():]) is None
                                                                 and NEGATIVE_RE.search(m.group()) is None)):
                 continue
+            if cat == "image_consent" and _SCHOOL_MEDIA_RE.search(part):
+                continue
             if cat == "image_consent" and _OWN_MEDIA_RE.search(part) and not re.search(r"(?i)\b(?:every|all the|tag your|class)\b", part):
                 continue
             out.append(Cue(cat, KIND_SCORES.get(kind, SCORES[cat]), s + m.start(), s + m.end(), kind))
@@ -513,7 +577,7 @@ def _own_subject(matched: str) -> bool:
 
 def _repeat_or_strong(phrase: str) -> bool:
     return bool(re.search(r"(?i)disgrace|shameful|shambles|gone downhill|used to be|worst|non-existent|typical|box[- ]ticking|"
-                          r"worth the paper|make (?:it|this) up", phrase))
+                          r"worth the paper|make (?:it|this) up|make it make sense|still waiting|as (?:ever|always|usual)", phrase))
 
 
 def is_idiom(text: str, start: int, end: int) -> bool:

@@ -38,6 +38,16 @@ HELD = [
     ("staff_contact", "I've added Mr Hughes to the class WhatsApp so he can answer us directly."),
     ("speaking_for_school", "Just to confirm for everyone, the school won't be opening on Monday."),
     ("confidential", "The new teacher is off sick with stress, that's why the supply's in."),
+    # third pass (the second blind dev set): collecting screenshots, chats that leave one person out,
+    # exasperation without complaint words, innuendo, insults by comparison
+    ("harassment", "Anyone got screenshots of what Kerry said in the football group? Send them me."),
+    ("harassment", "new group chat for the netball mums (not Stacey obviously)"),
+    ("harassment", "Keep asking her about the raffle money at every meeting till she cracks."),
+    ("complaint", "Funny how the head is never around when the car park floods."),
+    ("complaint", "Four letters home about headlice this month. Four."),
+    ("complaint", "Chased the office five times about the trip refund and nothing back."),
+    ("obscene", "Mr Hughes has got muscles in all the right places, his wife's a lucky woman."),
+    ("abuse", "Mrs Wood has a face like a wet weekend every morning at the gate."),
 ]
 
 BLOCKED = [
@@ -54,6 +64,11 @@ BLOCKED = [
     ("confidential", "Miss Patel lives in the farmhouse at the top of the lane, if you want a word."),
     ("confidential", "Found the staff contact list with all their home numbers, will post it later."),
     ("confidential", "Mr Hughes's mobile is 07700 900517, ask him yourself."),
+    ("threat", "I know what time the head leaves the building on a Friday. Just saying."),
+    ("threat", "If they keep my son off the team again there will be consequences."),
+    ("threat", "Miss Patel wants to be careful walking to her car after the concert."),
+    ("hate", "Kids in wheelchairs hold the rest of the class back, they should go somewhere special."),
+    ("hate", "Deaf children should be taught with their own kind, not with ours."),
 ]
 
 
@@ -93,6 +108,10 @@ BENIGN = [
     "Can we all bring a cake for the bake sale on Friday?",
     "Our Year 3 teacher is brilliant, the view from the classroom window is lovely too.",
     "Please report any lost property to the office, the box is overflowing.",
+    "I'll kill him if he forgets his PE kit again 😂",
+    "The school's Facebook posted the sports day photos, the kids look so happy.",
+    "Funny how fast the summer holidays go.",
+    "Four goals in the final! Four!",
 ]
 
 
