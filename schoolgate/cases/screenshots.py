@@ -65,7 +65,9 @@ def summary_verdict(messages: list[dict]) -> dict:
 
 def read_evidence(evidence_id: int, *, actor=None) -> ScreenshotReading | None:
     """Read a screenshot evidence item and keep what was read. Runs the OCR and the judge first, outside
-    any transaction; writes under the case's lock. Does nothing for an item already read, or not a picture."""
+    any transaction; writes under the case's lock. Does nothing for a picture that is not a screenshot; for
+    one already read, checks its messages again when the policy check was unavailable (`_judge_again`).
+    A picture that cannot be read says so on the item (`judge_note`), and the case page offers another try."""
     item = Evidence.objects.select_related("case__school").filter(pk=evidence_id).first()
     if item is None or not is_screenshot(item):
         return None
