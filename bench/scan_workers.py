@@ -8,11 +8,16 @@ For each worker count: a fresh database (an SQLite file in a new data directory,
 PostgreSQL server given), the demo schools, one generated WhatsApp export (bench/chats.py's generator)
 uploaded and queued as the web upload queues it (`tasks.enqueue_scan`: SCHOOLGATE_SCAN_LANES tasks, 2 by
 default); then N `schoolgate worker --batch` processes are started and the scan is timed until done.
+Each worker is started in its own session, as `schoolgate run` and systemd start them: Linux's scheduler
+(autogroup) shares the CPU between sessions, so workers in this script's one session would share one
+session's slice of a busy machine, and two would get no more CPU than one.
 
 Printed per run:
   wall msg/s    messages / (workers started -> scan done): includes starting Python and loading the judge.
   steady msg/s  from the ScanBatch rows' save times, once every lane has saved its first batch (workers up,
                 judge loaded) to the last batch: messages saved in between / seconds.
+  worker CPU s  each worker process's CPU time (user + system): on a busy machine the wall times mostly
+                measure the other work; CPU time per worker shows whether the work itself split in two.
 and the load average before and after (other work on the machine skews both). The parse cost of the lanes'
 reading (each lane reads the file once, skipping the other lanes' batches) is printed beside the judge's.
 """
@@ -145,16 +150,19 @@ def run(workers: int, chat: Path, database_url: str) -> dict:
         load_before = os.getloadavg()
         t0 = time.time()
         procs = [subprocess.Popen([str(ROOT / ".venv/bin/schoolgate"), "worker", "--batch", "--no-startup-delay",
-                                   "--interval", "0.1"], env=env, cwd=ROOT,
+                                   "--interval", "0.1"], env=env, cwd=ROOT, start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
                  for _ in range(workers)]
+        cpu = []
         for p in procs:
-            _, err = p.communicate(timeout=3600)
+            _, status, usage = os.wait4(p.pid, 0)  # the worker's own CPU time, user + system
+            p.returncode = os.waitstatus_to_exitcode(status)
+            cpu.append(usage.ru_utime + usage.ru_stime)
             if p.returncode:
-                raise SystemExit(f"worker failed: {err[-2000:]}")
+                raise SystemExit(f"worker failed: {p.stderr.read()[-2000:]}")
         wall = time.time() - t0
         result = _child("--result", data_dir, url, str(scan))
-        result.update(workers=workers, wall_s=wall, load_before=load_before, load_after=os.getloadavg())
+        result.update(workers=workers, wall_s=wall, cpu_s=cpu, load_before=load_before, load_after=os.getloadavg())
         return result
     finally:
         if database_url:
@@ -197,7 +205,7 @@ def main() -> int:
               f"the judge: {pj['judge_s']:.2f} s for the first {pj['judged']:,} "
               f"(~{pj['judge_s'] / pj['judged'] * pj['messages']:.0f} s for the file)")
         print(f"\n{'workers':>7} {'wall s':>7} {'wall msg/s':>10} {'steady msg/s':>12} {'lanes':>5} {'batches/lane':>13} "
-              f"{'claims':>6} {'findings':>8}  load avg before -> after")
+              f"{'claims':>6} {'findings':>8} {'worker CPU s':>12}  load avg before -> after")
         rates = {}
         for n in args.workers:
             r = run(n, chat, args.database_url)
@@ -207,7 +215,8 @@ def main() -> int:
             steady = r["steady_messages"] / r["steady_s"] if r["steady_s"] > 0 else float("nan")
             rates[n] = (r["messages"] / r["wall_s"], steady)
             print(f"{n:>7} {r['wall_s']:>7.1f} {rates[n][0]:>10,.0f} {steady:>12,.0f} {r['lanes_that_saved']:>5} "
-                  f"{'/'.join(map(str, r['batches_per_lane'])):>13} {r['claims']:>6} {r['findings']:>8}  "
+                  f"{'/'.join(map(str, r['batches_per_lane'])):>13} {r['claims']:>6} {r['findings']:>8} "
+                  f"{'+'.join(f'{c:.1f}' for c in r['cpu_s']):>12}  "
                   f"{' '.join(f'{x:.2f}' for x in r['load_before'])} -> {' '.join(f'{x:.2f}' for x in r['load_after'])}")
         if 1 in rates and 2 in rates:
             print(f"\n2 workers / 1 worker: wall x{rates[2][0] / rates[1][0]:.2f}, steady x{rates[2][1] / rates[1][1]:.2f}")
