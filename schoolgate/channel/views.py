@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schoolgate.accounts import rate_limited, take_turn
@@ -501,14 +502,25 @@ def _with_history(request, items) -> None:
         for user_id, badges in hook(school, user_ids).items():
             histories.setdefault(user_id, {}).setdefault("badges", []).extend(badges)
     item_hooks = hooks("review_queue", "item_actions")
+    # Whether each card may offer "restrict this person" (queue_cards.restrictable), for all the cards in two
+    # queries rather than two per card.
+    authors = [u for u in set(user_ids) if u is not None]
+    parents = set(Membership.objects.filter(school=school, user_id__in=authors, role=Role.PARENT).values_list("user_id", flat=True)) if authors else set()
+    restricted = set(Restriction.objects.filter(school=school, user_id__in=authors).active().values_list("user_id", flat=True)) if authors else set()
     for item in items:
         item.history = histories.get(item.author_id, {})
         item.plugin_actions = [action for hook in item_hooks for action in hook(request, item)]
+        item.restrictable_author = item.author_id in parents and item.author_id not in restricted
 
 
 def _clauses(school):
+    """The current policy's clauses, each with the words its option in a card's "reason" list shows (worked
+    out once per page, not once per card)."""
     version = school.current_policy()
-    return list(version.clauses.all()) if version else []
+    clauses = list(version.clauses.all()) if version else []
+    for c in clauses:
+        c.option_label = Truncator(c.text).chars(70)
+    return clauses
 
 
 @school_view(MODERATORS)

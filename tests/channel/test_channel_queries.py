@@ -156,3 +156,20 @@ def test_a_post_for_another_class_is_still_hidden_from_a_parent(stokes, user, fa
     assert other.status == Post.Status.PUBLISHED
     assert parent.get(f"/stokes-wood/channel/posts/{other.pk}/").status_code == 404
     assert "Year 6 residential" not in parent.get("/stokes-wood/channel/").content.decode()
+
+
+@pytest.mark.django_db
+def test_review_queue_queries_do_not_grow_with_its_cards(stokes, user, fake_judge, client_for, post):
+    office = client_for("office@stokes-wood.demo")
+    submit_comment(post, author=user(PARENT), text="You are an idiot")
+    assert office.get("/stokes-wood/queue/").status_code == 200
+    few, response = _count(lambda: office.get("/stokes-wood/queue/"))
+    assert response.content.decode().count('class="card review-item') == 1
+    others = [m.user for m in stokes.memberships.filter(role="parent").select_related("user")]
+    for i in range(12):
+        submit_comment(post, author=others[i % len(others)], text=f"You are an idiot, number {i}")
+    more, response = _count(lambda: office.get("/stokes-wood/queue/"))
+    body = response.content.decode()
+    assert body.count('class="card review-item') == 13
+    assert body.count("Restrict ") >= 13  # each parent's card still offers restricting them (worked out for the page at once)
+    assert more == few
