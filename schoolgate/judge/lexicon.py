@@ -47,7 +47,8 @@ STAFF = (r"(?:mr|mrs|miss|ms|sir|the (?:head(?:teacher|master|mistress)?|teacher
 PRONOUN = r"(?:him|her|them|he|she|they|his|hers)"
 TARGET_RE = _re(r"\b(?:" + STAFF + r"|" + PRONOUN + r")\b|@(?:mrs?|miss|ms|sir)\w+")
 SCHOOL_RE = _re(r"\b(?:school|this place|that place|staff|teachers?|head|governors?|office|uniform|homework|class|nativity|pick-?up|"
-                r"drop[- ]off|the gate|parents'? evening|trip|dinners?|lunch|reading books?|inset|pta|assembly|sats|sen|ehcp|supply)\b")
+                r"drop[- ]off|the gate|parents'? evening|trip|dinners?|lunch|reading books?|inset|pta|assembly|sats|sen|ehcp|supply|letters? home|"
+                r"sports day|governors|car park|behaviour system)\b")
 
 # ---- harassment: pile-ons, exclusion, shaming -------------------------------------------------------
 _CROWD = r"(?:every(?:one|body)|all of (?:you|us)|let'?s(?: all)?|who'?s (?:in|up) for|any(?:one|body) (?:in|up) for|we (?:should|must|need to|could) all|can we all|shall we all|can every(?:one|body)|we all need to|y'?all)"
@@ -81,6 +82,19 @@ HARASS = [
                     r"(?:screenshots?|screen ?grabs?|voice notes?|messages|texts|emails)\b|\bbuilding a (?:little )?(?:file|dossier|case) (?:on|against)?|"
                     r"\bsend (?:in|me|us) (?:anything|everything|whatever) (?:you'?ve got|you have|you know) (?:on|about)\b|"
                     r"\bputting (?:them|it|these) (?:all )?up so (?:folk|people|everyone|every(?:body)|the whole)")),
+    ("pile_on", _re(r"\breport (?:[\w']+ ){0,3}(?:facebook|page|account|profile|insta\w*|tiktok)\b[^.!?\n]{0,30}\b(?:all of us|every(?:one|body)|if enough)|"
+                    r"\bif enough (?:people|of us) (?:do it|report)|\bso it looks like (?:loads of |lots of |many )?(?:separate|different|lots of)|"
+                    r"\bgive (?:him|her|them|(?:mr|mrs|miss|ms) \w+|the school|(?-i:[A-Z]\w+ [A-Z]\w+)) (?:a |some )?(?:bad |honest )?(?:reviews?|ratings?)\b|"
+                    r"\b(?:account|page|group) i'?ve (?:made|set up|started) about (?:the|that|her|him|mr|mrs|miss)\b|"
+                    r"\blet (?:him|her|them) feel it\b|\bwe'?ll all stand (?:together|there|outside)\b|\b(?:mr|mrs|miss|ms) \w+ must go\b")),
+    ("shaming", _re(r"\bscreenshot\w* of what (?:[\w']+ ){0,2}(?:said|wrote|posted|sent|put)\b|\b(?:heard|apparently|rumou?r)\b[^\n]{0,80}\bpass (?:it|this) (?:on|round)\b|"
+                    r"\bso (?:she|he|they) looks? (?:stupid|silly|daft|an idiot|bad|a fool)\b|\bso we can (?:all )?(?:have a (?:good )?laugh|laugh at)\b|"
+                    r"\bwho wants them\b|\bdrip[- ]?feed\w*\b|\bsweepstake on\b|\brate (?:it|her|him|them) out of (?:10|ten)\b|"
+                    r"\bkeep (?:forwarding|sharing|sending|posting) (?:the|that|this) (?:voice note|video|screenshot|clip|pic|photo)\b|"
+                    r"\b(?:start )?filming (?:the )?(?:teachers|staff|her|him|them|mr|mrs|miss)\b[^.!?\n]{0,50}\bpost")),
+    ("exclude", _re(r"\bvote (?:(?-i:[A-Z]\w+)|her|him|them) (?:off|out)\b|\bremove (?:her|him|them) from (?:this|the|that) (?:one|group|chat)\b|"
+                    r"\b(?:anyone|whoever)(?:'s)? (?:who'?s |that'?s )?still (?:talking|speaking|friends) (?:to|with)\b|\b(?:she|he|they)'?ll (?:move|leave|change) schools\b|"
+                    r"\bnot inviting (?:the (?-i:[A-Z]\w+)s|her|him|them)\b|\bpass this (?:round|around)\b")),
     ("shaming", _re(r"\b(?:film|record|video|snap) (?:him|her|them)\b[^.!?\n]{0,20}\b(?:and )?(?:stick|put|post|share)")),
     ("pile_on", _re(r"\b(?:let'?s|we (?:should|could) all|every(?:one|body)|all of (?:you|us)|can we all)\b[^.!?\n]{0,30}\b(?:leave|write|post|give)\w* "
                     r"(?:them |it |her |him )?(?:a |loads of |lots of )?(?:1|one)[- ]star\b")),
@@ -108,7 +122,7 @@ HARASS = [
                     r"(?-i:[A-Z]\w+)'?s (?:mum|mam|dad|family|parents|lot)|(?-i:[A-Z]\w+ [A-Z]\w+)\b|that (?:woman|man|lass|bloke|family|mum|dad)\b)")),
     ("exclude", _re(r"\b(?:nobody|no one|no-one|don'?t|do not)\s+(?:talk|speak|say hello|sit)\s+(?:to|with|next to)\s+(?:the new (?:lass|mum|mam|woman|dad|bloke|family)|"
                     r"that (?:lass|woman|bloke|fella|family))\b")),
-    ("exclude", _re(r"\b(?:don'?t let|do not let|never let|keep) (?:your|our) (?:kids?|children|little ones|boys?|girls?) (?:play with|near|away from|go near|sit with)\b")),
+    ("exclude", _re(r"\b(?:don'?t let|do not let|never let|keep) (?:your|our) (?:kids?|children|little ones|boys?|girls?) (?:play with|near|away from|go near|sit with|sit near)\b")),
     ("campaign", _re(r"\b(?:name and shame|get (?:her|him|them|the head|that teacher|mr \w+|mrs \w+|miss \w+) (?:sacked|fired|out|removed)|"
                      r"petition to (?:get rid of|remove|sack)|boycott (?:the|her|his|their)|make (?:her|his|their) life (?:hell|a misery))\b")),
     ("campaign", _re(r"\b(?:everyone|everybody|all of you|we all|let'?s all)\b[^.!?\n]{0,40}\b(?:write to|complain to) (?:the )?(?:council|la|local authority|ofsted|diocese|papers?|press)\b")),
@@ -117,7 +131,7 @@ HARASS = [
 # ---- hate without slurs ----------------------------------------------------------------------------
 _GROUP = (r"(?:polish|romanian|bulgarian|lithuanian|albanian|eastern europeans?|foreign(?:ers?)?|immigrants?|migrants?|asylum seekers?|"
           r"refugees?|muslims?|islamic|jews?|jewish|hindus?|sikhs?|black|asian|pakistanis?|pakis?|indians?|africans?|chinese|"
-          r"travell?ers?|gypsy|gypsies|gipsy|roma|caravan (?:site|park)|gays?|lesbians?|trans|two (?:dads|mums)|same[- ]sex|"
+          r"travell?ers?|gypsy|gypsies|gipsy|roma|muslim festival|caravan (?:site|park)|gays?|lesbians?|trans|two (?:dads|mums)|same[- ]sex|"
           r"headscarf|headscarves|hijabs?|burqas?|burkas?|niqabs?|turbans?|wheelchairs?|deaf|autistic|down'?s|special needs kids|"
           r"romanians?|africans?|nigerians?|somalis?|syrians?|kurds?|afghans?|eastern european|trans (?:person|woman|man|teacher))")
 _STEREO = (r"(?:typical|always|never|should(?:n'?t| not)? be (?:teaching|doing|working|allowed|near|in charge|around)|all the same|that lot|those people|these people|their lot|lot in|ruin\w*|taking (?:all )?(?:the |our )?"
@@ -129,7 +143,10 @@ _STEREO = (r"(?:typical|always|never|should(?:n'?t| not)? be (?:teaching|doing|w
            r"lock up your|always bring\w*|bring\w* (?:nits|disease|germs|trouble|crime)|their own kind|hold\w* (?:[\w']+ ){1,5}?back|"
            r"shouldn'?t be in mainstream|should (?:go|be sent) to (?:a )?special|distract\w*|can'?t (?:be )?trust\w*|never trust|moved in\w*|litter|stinks?|smell\w*|"
            r"funny that|keep (?:your|our|the) (?:kids|children) (?:well )?away|(?:is|are) (?:that|this) really what we want|really what we want|"
-           r"get (?:a |their own )?(?:prayer room|special|everything|their own)|and we can'?t (?:even )?have|count (?:the|every) (?:money|penny|pennies)|to the penny)")
+           r"get (?:a |their own )?(?:prayer room|special|everything|their own)|and we can'?t (?:even )?have|count (?:the|every) (?:money|penny|pennies)|to the penny|"
+           r"prayer room|this is england|stick together|own (?:community|kind|people) first|don'?t mix|it'?s cultural|when'?s the christian|"
+           r"we'?re not allowed|shouldn'?t have to see|hide your (?:bikes|purses|valuables|kids|sheds)|lock your (?:sheds|doors|bikes)|holding (?:up|back)|"
+           r"shouldn'?t be on|people like (?:that|them)|their sort|that sort|(?:don'?t|never|can'?t) trust)")
 HATE = [
     ("stereotype", _re(r"\b" + _GROUP + r"\b[^.!?\n]{0,80}?\b" + _STEREO)),
     ("stereotype", _re(r"\b" + _STEREO + r"\b[^.!?\n]{0,50}?\b" + _GROUP + r"\b")),
@@ -141,6 +158,8 @@ HATE = [
     ("slur", _re(r"\b(?:pikeys?|gyppos?|pakis?)\b")),
     ("language", _re(r"\b(?:can'?t|cannot|don'?t|doesn'?t|won'?t) (?:even )?(?:speak|learn|be bothered to speak) (?:proper )?english\b[^.!?\n]{0,40}|"
                      r"\b(?:them|their) lot\b[^.!?\n]{0,40}\b(?:always|never|all the same|ruin\w*|shouldn'?t)\b|\bin our (?:own )?country\b|\bwhose country is (?:it|this)\b")),
+    ("stereotype", _re(r"\b(?:bloke|man|fella|lad) in a dress\b[^.!?\n]{0,60}\b(?:kids|children|year olds|school|reading)|\btypical of (?:that|their|them) lot\b|"
+                       r"\b(?:his|her|their) lot stick together\b")),
     ("stereotype", _re(r"\bdifferent culture,? different values\b|\bwith their own kind\b|"
                        r"\b(?:a man|a woman|someone|people) like (?:him|her|that|them|(?:mr|mrs|miss|ms) \w+)\b[^.!?\n]{0,25}\bshouldn'?t (?:be|have)\b")),
 ]
@@ -173,6 +192,22 @@ THREAT = [
                    r"\bpicking (?:his|her|their) teeth (?:up|out)\b|\b(?:a lot of |some )sorry faces\b|\bi don'?t make threats\b")),
     ("veiled", _re(r"\b(?:i'?m|i am|i'?ll be|i) (?:coming|going|come|go) (?:in|up|down|round)(?: there| to (?:the )?school)? (?:and|with)\b[^.!?\n]{0,60}"
                    r"\b(?:hurt|sorry|regret|consequences|take it|brothers|mates|lads|cousins|nobody stop)")),
+    ("veiled", _re(r"\b(?:i'?ve|we'?ve) (?:found|got) (?:your|her|his|their) (?:address|house|home)\b|\bsee you soon x\b|"
+                   r"\b(?:still )?got (?:any )?teeth (?:on|by|after|left)\b|\beating (?:his|her|their) \w+ through (?:his|her|their) teeth\b|"
+                   r"\bcan'?t answer for (?:them|what (?:they|he|she|i))\b|\bregret (?:ever )?(?:coming|crossing|messing|starting)\b|"
+                   r"\bwait (?:till|until|til) i (?:see|get hold of|catch|get my hands on) (?:him|her|them|that|mr|mrs|miss|ms|the|(?-i:[A-Z]\w+))\b|"
+                   r"\bsomething (?:might|could|may|will) happen to (?:that|the|his|her|their)\b|\bwon'?t like how (?:it|this) ends\b|"
+                   r"\b(?:he|she|they)'?ll not forget (?:it|this)\b|\bwon'?t forget (?:it|this) in a hurry\b|\bdrives? past (?:her|his|their) (?:house|home)\b|"
+                   r"\bnot saying i'?d(?: not)? do anything\b|\bnot saying i wouldn'?t\b|\bkeep (?:your|their|her|his) kids close\b|\bsame lay-?by\b|"
+                   r"\bi see you,? (?:mr|mrs|miss|ms)\b|\b(?:'s|is) getting (?:laid out|knocked out|a (?:smack|slap|kicking|hiding|battering|leathering))\b|"
+                   r"\breturn the favou?r\b|\b(?:to|want to|wants to|like to|love to) see (?:[\w']+ ){1,3}(?:hurt|suffer|get hurt|beaten|battered)\b|"
+                   r"\b(?:i'?d|you'?d|better|best) keep an eye on (?:your|her|his|their) (?:shed|car|house|windows?|kids|back|tyres)\b")),
+    ("veiled", _re(r"\b(?:my|her|his|our) (?:brothers|cousins|mates|lads|boys|uncles)\b[^.!?\n]{0,40}\b(?:heard|know about|sort (?:him|her|it)|deal with|answer for|coming)\b")),
+    ("veiled", _re(r"\bpost (?:every|all|everything)\b[^.!?\n]{0,40}\b(?:kids'? names|school run|address|where (?:she|he) lives)|"
+                   r"\blet people do what they (?:like|want) with it\b")),
+    ("weapon", _re(r"\bbring(?:ing)? (?:a |my |the )?(?:baseball )?(?:bat|knife|crowbar|hammer|machete)\b")),
+    ("property", _re(r"\bgo up like (?:bonfire night|a bonfire|fireworks|a torch)\b|\bwon'?t have a (?:roof|window|car|school) (?:left|by)\b|"
+                     r"\blet the (?:air|tyres) out of (?:the \w+'?s?|her|his|their)\b")),
     ("weapon", re.compile("[\U0001F52A\U0001F5E1\U0001F52B\U0001F4A3\U0001FAA8]")),
     ("veiled", _re(r"\b(?:she|he|they|you)(?:'ll| will| are going to| is going to) be sorry\b")),
     ("veiled", _re(r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|someone needs to|someone will)\s+(?:sort (?:him|her|them|that \w+|" + STAFF + r") out|"
@@ -192,7 +227,7 @@ OBSCENE = [
     ("innuendo", re.compile("[\U0001F975\U0001F351\U0001F346\U0001F445\U0001F4A6\U0001F924\U0001F60B]")),
     ("body", _re(r"\bbending over\b|\bthe view from (?:the )?(?:back|behind|front)\b|\b(?:with )?(?:his|her) (?:top|shirt) off\b|"
                  r"\bhott(?:est|ie|y)\b|\bno wonder (?:all )?the (?:dads|mums|husbands|blokes|lads|wives) (?:volunteer\w*|turn\w* up|help\w*|queue\w*)|"
-                 r"\bfirm hand\b|\b(?:in|wearing) (?:them|those|that|her|his|the) (?:tight |little |short )?(?:leggings|lycra|yoga pants|shorts|skirt|trousers|jeans|gym gear|dress|top)\b"
+                 r"\bfirm hand\b|\b(?:in|wearing) (?:them|those|that|her|his|the) (?:tight |little |short )?(?:gym )?(?:leggings|lycra|yoga pants|shorts|skirt|trousers|jeans|gym gear|dress|top|swimsuit|bikini)\b"
                  r"[^.!?\n]{0,40}(?:dads|mums|view|wonder|\U0001F440)")),
     ("body", _re(r"\bkiss my (?:backside|arse|ass|bum|behind)\b")),
     ("body", _re(r"\bwouldn'?t kick (?:him|her|them) out of bed\b|\b(?:a )?lovely pair\b|\bcurves in all the right places\b|"
@@ -200,6 +235,11 @@ OBSCENE = [
                  r"\bdoing (?:the \w+|him|her) favours\b|\b(?:her|his) (?:fella|husband|wife|missus|bloke)'?s? (?:a )?(?:lucky|happy) (?:man|woman|one)\b|"
                  r"\b(?:her|his) (?:fella|husband|wife|missus|bloke)'?s? punching\b|\bvery thorough (?:warm[- ]up|inspection|check|massage)\b|"
                  r"\bno wonder (?:all )?the (?:dads|mums|husbands|blokes|lads|wives)\b|\bflirt(?:ing)? with (?:the|that|mr|mrs|miss)\b")),
+    ("body", _re(r"\bwould (?:get it|smash (?:it|her|him))\b|\bi'?m only human\b|\bbuttons? (?:working overtime|straining|under pressure)\b|"
+                 r"\b(?:can|could) give me (?:a|an|some) (?:one[- ]to[- ]one|private|extra|hands[- ]on|personal) \w+\b|\bvery hands[- ]on\b|"
+                 r"\bgrey (?:joggers|sweatpants|trackies)\b|\bweak at the knees\b|\bput me (?:in|on) (?:the )?naughty (?:corner|step|chair)\b|"
+                 r"\bisn'?t the only thing (?:that'?s )?(?:long|big|hard|huge|massive)\b|\b(?:big|huge|massive) (?:toolbox|tool|package|sausage)\b|"
+                 r"\bwild one\b|\bin front of (?:the|all the) (?:dads|husbands|blokes)\b")),
     ("body", _re(r"\b(?:nice|great|fit|peachy|lovely)\s+(?:bum|bottom|arse|backside|legs|chest|body|figure|rack|boobs)\b")),
     ("body", _re(r"\b(?:staring|stare|looking|gawp\w*|ogl\w*)\s+at (?:her|his) (?:chest|boobs|bum|legs|body|cleavage)\b")),
     ("body", _re(r"\b(?:shorter skirts?|in a bikini|in bed|a (?:right )?goer|seeing[- ]to|well fit|sexy|hot for (?:teacher|her|him))\b")),
@@ -213,7 +253,7 @@ OBSCENE = [
 _INSULT_NOUN = (r"(?:old bag|old cow|bag|cow|witch|hag|dragon|slob|nobody|windbag|busybody|snob|coward|liar|dinosaurs?|fossils?|"
                 r"waste of (?:space|oxygen|air)|piece of work|good[- ]for[- ]nothing|excuse for a (?:teacher|head|human|person)|brat|madam|thug|"
                 r"lout|yob|toerag|scrote|scumbag|lowlife|halfwit|imbecile|buffoon|clown|muppet|numpty|dimwit|simpleton|joke of a \w+|jobsworth|"
-                r"article|specimen|sorry excuse for a \w+|snake|rat|weasel|leech|parasite)")
+                r"article|specimen|sorry excuse for a \w+|snake|rat|weasel|leech|parasite|lump|weirdo|creep)")
 _INSULT_ADJ = (r"(?:miserable|sour[- ]faced|jumped[- ]up|brainless|clueless|spineless|two[- ]faced|stuck[- ]up|smug|arrogant|pompous|nasty|"
                r"horrible|vile|bitter|lazy|feral|spoilt|spoiled|pathetic|rude|useless|thick|dim|stupid|ugly|fat|hideous|evil|"
                r"gormless|incompetent|vindictive|spiteful|horrid|rudest|dopey)")
@@ -226,7 +266,8 @@ ABUSE = [
     ("insult", _re(r"\b(?:a )?(?:bunch|load|pack|pair|shower|set) of (?:clueless|useless|incompetent|brainless|lazy|pompous)?\s*(?:" + _INSULT_NOUN + r"|idiots?|clowns|muppets|dinosaurs)\b")),
     ("insult", _re(r"\blittle (?:thug|brat|madam|horror|monster|toerag|scrote|cow|witch|psycho|terror)\b")),
     ("insult", _re(r"\b(?:you|that|this)\s+(?:" + _INSULT_ADJ + r"[\s,]+){1,3}(?:little |old )?(?:ta|teacher|head|woman|man|bloke|cow|caretaker|governor|lot|so[- ]called \w+)\b")),
-    ("insult", _re(r"\bby name(?:,)? (?:and|by) nature\b")),
+    ("insult", _re(r"\bby name(?:,)? (?:and|by) nature\b|\bcouldn'?t (?:teach a fish to swim|find (?:his|her|their) own (?:backside|arse|way)|organise a piss-up)\b|"
+                   r"=\s*(?:brainless|useless|clueless|thick|pathetic|a joke)\b")),
     ("insult", _re(r"\bface like a (?:wet weekend|slapped arse|bulldog|smacked|bag of|melted|dropped)\b|\bpersonality (?:of a|to match)\b")),
     ("insult", _re(r"\b(?:is|'s|are|'re) (?:so |really |genuinely |proper |dead |such a |a )?(?:" + _INSULT_ADJ + r")(?:[\s,]+(?:and |little |old )?(?:" + _INSULT_ADJ + r"|little|old))*"
                    r"(?:[\s,]+(?:woman|man|person|cow|bag|bloke|lot|snake))?(?=\s*[.!,]|\s*$|\s+like\b|\s+(?:bless|honestly|tbh))")),
@@ -236,12 +277,13 @@ ABUSE = [
 
 # ---- allegations stated as fact ---------------------------------------------------------------------
 _CRIME = (r"(?:was|were|is|are|got|been|turned up|came in)\s+(?:\w+\s+){0,2}?(?:drunk|stoned|arrested|cautioned|charged)|"
-          r"(?:stole|steals|stealing|nicked|nicks|pinched|robbed|pocketed|pocketing|embezzl\w+|fiddl\w+|skim\w+)\s+"
+          r"(?:stole|steals|stealing|nicked|nicks|pinched|robbed|pocketed|pocketing|embezzl\w+|fiddled|fiddling|skimm\w+)\s+"
           r"(?:\w+\s+){0,3}?(?:money|cash|funds?|from|phone|purse|wallet|bag|the|a tenner|a fiver|tenner|fiver|quid|£\d+|out of)|"
           r"(?:helping|helped|helps) (?:him|her|them)sel(?:f|ves) to|"
           r"(?:drives?|driving|drove) (?:\w+ )?(?:home )?(?:from the pub|after (?:a few|a drink|drinking|the pub)|drunk|over the limit|while drunk)|drink[- ]driv\w*|"
           r"(?:took|taking|takes)\s+(?:\w+\s+){0,3}?(?:money|cash|funds?|purse|wallet)\b|"
-          r"(?:slapped|hit|hits|punched|kicked|grabbed|shook|shoved|pushed|smacked|assaulted|hurt|throttled|dragged)\s+(?:a|the|my|our|his|her|their|him|(?-i:[A-Z]\w+)|one)\b|"
+          r"(?:slapped|hit|hits|punched|kicked|grabbed|shook|shoved|pushed|smacked|assaulted|hurt|throttled|dragged)\s+"
+          r"(?!the (?:shops|road|gym|hay|sack|beach|town|pub|jackpot|books|ground|nail|spot|roof|headlines|target|button)\b)(?:a|the|my|our|his|her|their|him|(?-i:[A-Z]\w+)|one)\b|"
           r"(?:dealing|sells?|selling|smok\w+|taking|takes|does|doing)\s+(?:\w+\s+)?(?:drugs|weed|cocaine|coke|pills)|"
           r"(?:watching|watches|looking at|looks at|touch\w*|grop\w*|peering at|filming|photographing)\s+(?:the\s+)?(?:girls|boys|kids|children|pupils)|"
           r"caught (?:\w+\s+){0,2}?(?:watching|looking|stealing|drinking|touching|with)|"
@@ -272,17 +314,23 @@ _REPEAT = (r"(?:(?:second|third|fourth|fifth|sixth|umpteenth|\d+(?:st|nd|rd|th))
            r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many) (?:weeks?|months?|days?|emails?|phone calls?) (?:on )?and (?:\w+ ){0,6}?still|how many more|why is it always|"
            r"still (?:no|not|nothing|don'?t|doesn'?t|haven'?t|hasn'?t|isn'?t|aren'?t|can'?t|won'?t)\b[^.!?\n]{0,50}\b(?:since|for (?:weeks|months|ages)|all (?:term|year))|"
            r"why (?:does|do|is|are|can'?t) (?:this|the|that) (?:school|place|office|head)|(?:another|again) (?:week|month|term|letter|day) (?:with|and) (?:no|two|only)|"
-           r"never (?:tell|tells|told|answer|answers|reply|replies|listen|listens) (?:us|to us|parents|anything)|nobody (?:\w+ ){0,4}ever (?:answers|replies|tells|listens|rings))")
+           r"never (?:tell|tells|told|answer|answers|reply|replies|listen|listens) (?:us|to us|parents|anything)|every\.? single\.? (?:time|day|week)|nobody (?:\w+ ){0,4}ever (?:answers|replies|tells|listens|rings))")
 _VERDICT = (r"(?:disgrace\w*|shameful|shambles|shambolic|a joke|unbelievable|unacceptable|appalling|pathetic|ridiculous|outrageous|scandalous|"
             r"daylight robbery|what do we (?:even )?pay|what (?:exactly |even )?are they (?:even )?doing all day|non-existent|gone downhill|going downhill|"
-            r"(?:couldn'?t|could not|can'?t) make (?:it|this) up|box[- ]ticking|not worth the paper|found out (?:at the gate|on facebook|from (?:the kids|my kid|another parent))|"
+            r"(?:couldn'?t|could not|can'?t) make (?:it|this) up|box[- ]ticking|not worth the paper|found out (?:at the gate|on facebook|from (?:the kids|my kid|another (?:parent|mum|mam|dad)))|"
             r"used to be a (?:good|great|decent) school|not any ?more|worst (?:run )?school|inedible|typical (?:of )?(?:this|that) (?:place|school)|"
             r"typical (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?\s*(?:[.!?]|$)|nobody told us|no-?one told us|not good enough|a fortune|fix\b|nothing (?:ever )?(?:gets done|happens|is done)|"
             r"(?:couldn'?t|could not) care less|nobody (?:ever )?listens|funny how|must be nice to|make it make sense|is it just me or|seeing a pattern|"
             r"do they think (?:none of us|we|parents)|who even does that|nothing to see here|the irony|nice of them to|still waiting (?:on|for)|"
             r"(?:asked|emailed|rang|phoned|written|wrote|write|chased) (?:[\w']+ ){0,4}?(?:three|four|five|six|\d+|several|so many|multiple) times|"
             r"oh great|love (?:arranging|having|getting|finding|paying|being|sorting)|(?:brilliant|great|fantastic|excellent) (?:organisation|communication|planning) as (?:ever|always|usual)|"
-            r"cheers for (?:that|nothing)|(?:they|the school|staff) never listens?|waste of (?:time|money)|fobbed off|swept under the carpet|"
+            r"cheers for (?:that|nothing)|do they think (?:we|none of us|parents)|at least (?:they'?re|it'?s) consistent|love (?:that|how) (?:they|the school)|"
+            r"who thought (?:that|this) was a good (?:idea|plan)|(?:gotta|got to|you'?ve got to) love (?:a|the|this) school|lessons? learnt\b[^.!?\n]{0,20}(?:zero|none|nothing)|"
+            r"rhetorical question|oh good\b|none of the (?:last|other) (?:two|three|four|\d+) worked|shame the kids|is it (?:actually )?anyone'?s job|"
+            r"how many (?:emails|calls|letters|times) does it take|what we pay (?:all )?(?:these|them|the) \w+ for|cheers (?:high hesket|stokes wood|school|the school)|"
+            r"(?:can )?still (?:barely|hardly|can'?t) (?:read|write|spell|count)|would'?ve been nice to (?:hear|know|be told)|imagine being a (?:teacher|school|head)\b|"
+            r"accident waiting to happen|but sure,? let'?s|what (?:are )?they (?:even )?doing (?:in (?:that|the) \w+ )?all day|(?:couldn'?t|could not|can'?t) write (?:it|this)|"
+            r"(?:they|the school|staff) never listens?|waste of (?:time|money)|fobbed off|swept under the carpet|"
             r"should be (?:sacked|ashamed)|needs? (?:sacking|to go|replacing)|not fit to (?:run|teach|be))")
 # Sarcastic praise closing a grievance ("... Lost a day's pay for it. Cheers"): a short sentence of praise
 # alone; `cues` takes it only when the rest of the post praises nothing.
@@ -293,7 +341,8 @@ _SARCASM = (r"^\W*(?:cheers|nice one|brilliant|cracking|great|lovely|fantastic|m
 # sarcasm, only when the rest of the post carries a grievance and no praise.
 _EXASPERATED = (r"^\W*(?:again|(?:that'?s )?(?:the )?(?:second|third|fourth|fifth|2nd|3rd|4th|5th)(?: time)?|(?:two|three|four|five|six|seven)(?:\.? times)?|"
                 r"seriously|unreal|genuinely asking|make it make sense|you couldn'?t make it up|the irony|nothing to see here|totally fine|grand|champion|"
-                r"have a guess|still nowt|still nothing|still waiting|and counting|cheers all|cheers|who even does that)\W*(?:\w+\W*)?$")
+                r"have a guess|still nowt|still nothing|still waiting|and counting|cheers all|cheers|who even does that|outstanding|class act|just me then|"
+                r"rhetorical question(?: obviously)?)\W*(?:\w+\W*)?$")
 COMPLAINT = [
     ("repeated", _re(r"\b" + _REPEAT)),
     ("verdict", _re(r"\b" + _VERDICT)),
@@ -577,7 +626,8 @@ def _own_subject(matched: str) -> bool:
 
 def _repeat_or_strong(phrase: str) -> bool:
     return bool(re.search(r"(?i)disgrace|shameful|shambles|gone downhill|used to be|worst|non-existent|typical|box[- ]ticking|"
-                          r"worth the paper|make (?:it|this) up|make it make sense|still waiting|as (?:ever|always|usual)", phrase))
+                          r"worth the paper|make (?:it|this) up|make it make sense|still waiting|as (?:ever|always|usual)|write (?:it|this)|"
+                          r"anyone'?s job|imagine being|accident waiting", phrase))
 
 
 def is_idiom(text: str, start: int, end: int) -> bool:

@@ -48,6 +48,11 @@ HELD = [
     ("complaint", "Chased the office five times about the trip refund and nothing back."),
     ("obscene", "Mr Hughes has got muscles in all the right places, his wife's a lucky woman."),
     ("abuse", "Mrs Wood has a face like a wet weekend every morning at the gate."),
+    # fourth pass (the third blind dev set)
+    ("harassment", "Everyone keep sharing the video of Mr Hughes shouting, it's nearly at 100 shares."),
+    ("harassment", "Whoever's still friends with Donna after the quiz night can leave this chat."),
+    ("complaint", "Third new reading scheme at school since September. None of the last two worked either."),
+    ("obscene", "Whoever gets Mr Hughes for the parents' evening, I'm only human 😏"),
 ]
 
 BLOCKED = [
@@ -69,6 +74,8 @@ BLOCKED = [
     ("threat", "Miss Patel wants to be careful walking to her car after the concert."),
     ("hate", "Kids in wheelchairs hold the rest of the class back, they should go somewhere special."),
     ("hate", "Deaf children should be taught with their own kind, not with ours."),
+    ("threat", "My cousins have heard all about Mr Hughes and they'll be sorting him out."),
+    ("threat", "The school will go up like bonfire night if they exclude him again."),
 ]
 
 
@@ -112,6 +119,8 @@ BENIGN = [
     "The school's Facebook posted the sports day photos, the kids look so happy.",
     "Funny how fast the summer holidays go.",
     "Four goals in the final! Four!",
+    "Going to hit the shops for World Book Day costumes, anyone need anything?",
+    "Fit as a fiddle after the fun run, thanks for the sponsorship everyone!",
 ]
 
 
