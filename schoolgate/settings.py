@@ -100,10 +100,15 @@ TEMPLATES = [
     },
 ]
 
+# Persistent connections: each web server thread keeps its database connection for up to 10 minutes rather
+# than opening one per request (on PostgreSQL a new connection is a new server process). The health check
+# (one cheap round trip on a connection's first use in a request) replaces a connection the database closed
+# meanwhile (a restart, a failover, an idle timeout) instead of failing that request with a server error.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'schoolgate.sqlite3'}",
-        conn_max_age=60,
+        conn_max_age=600,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

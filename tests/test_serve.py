@@ -112,3 +112,13 @@ def test_each_worker_loads_the_judge_before_its_first_request(settings):
     settings.SCHOOLGATE_JUDGE = judge = Judge()
     assert load_application() is application
     assert len(judge.calls) == 1
+
+
+def test_web_threads_keep_their_database_connection_and_check_it_first():
+    """Persistent connections (no new PostgreSQL server process per request), checked on first use in a request
+    so that a connection the database closed (a restart) is replaced rather than answered with a server error."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    assert database["CONN_MAX_AGE"] >= 600
+    assert database["CONN_HEALTH_CHECKS"] is True
