@@ -281,6 +281,23 @@ def test_a_failed_lane_stops_the_others_and_hands_back_its_batch(stokes, setting
     assert scan.status == "done" and scan.messages_done == 201
 
 
+def test_a_lane_reads_forward_and_reopens_the_file_to_go_back(stokes):
+    """A lane keeps its place in the file (lanes claim in order, so it reads the file once); a batch behind
+    that place (one a dead worker left) reopens the file and reads the same messages."""
+    from schoolgate.chats import scans
+
+    scan = new_scan(stokes, long_chat(100))
+    reader = scans._Reader(scan)
+    later = reader.read(40, 20)
+    assert [m.index for m in later] == list(range(40, 60)) and reader.next == 60
+    assert [m.index for m in reader.read(80, 20)] == list(range(80, 100))
+    earlier = reader.read(20, 20)
+    assert [m.index for m in earlier] == list(range(20, 40)) and earlier[0].text == "message 19"
+    with pytest.raises(scans.ScanError, match="has changed"):
+        reader.read(95, 20)  # past the end: the file is not the one the scan was split from
+    reader.close()
+
+
 def test_enqueue_queues_one_task_per_lane(stokes, settings):
     from schoolgate.chats.models import ChatScan
     from schoolgate.chats.tasks import enqueue_scan
