@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/judge.py            # full run (several minutes on the shared 2-core machine)
     .venv/bin/python bench/judge.py --quick    # 2k posts for throughput, no toxicity table
+    .venv/bin/python bench/judge.py --cross-source   # adds bench/judge_cross_source.py's table (minutes)
 
 Quality: per-category precision/recall/F1 on the judge's held-out validation sentences (stored in
 `schoolgate/judge/models/semantic.npz` by `training/train_judge.py`; never trained on), judged through
@@ -167,6 +168,8 @@ def scenario_table(predict) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="2,000 posts for throughput, no toxicity table")
+    ap.add_argument("--cross-source", action="store_true",
+                    help="also the 'offensive' head trained on one source and measured on another (a few minutes)")
     args = ap.parse_args()
     predict = peer()
 
@@ -200,6 +203,19 @@ def main() -> None:
             print(f"\n(toxicity evaluate() unavailable: {exc})")
 
     sys.path.insert(0, str(ROOT / "bench"))
+    if args.cross_source:
+        import judge_cross_source
+
+        print("\n## Unseen sources (bench/judge_cross_source.py): the fast 'offensive' head trained on one source, "
+              "measured on another's validation split\n")
+        print("| trained on | tested on | n | offensive macro-F1 | vs in-distribution |")
+        print("|---|---|---|---|---|")
+        cross = judge_cross_source.evaluate()
+        base = {t: f for name, t, _, f, _ in cross if name == t}
+        for name, target, n_rows, f1, _ in cross:
+            delta = "in-distribution" if name == target else f"{f1 - base[target]:+.3f}"
+            print(f"| {name} | {target} | {n_rows} | {f1:.3f} | {delta} |")
+
     import judge_speed
 
     n = 2000 if args.quick else 6500
