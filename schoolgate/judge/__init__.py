@@ -21,7 +21,7 @@ import threading
 from collections.abc import Sequence
 
 from . import confidential as conf
-from . import lexicon
+from . import lexicon, school_heads
 from .decision import decide
 from .names import Mention, find_mentions
 from .text import sentences
@@ -121,14 +121,19 @@ def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | Non
             flat.append(t[s:e])
             force.append(any(m.start < e and m.end > s and m.identifiable for m in mentions[ti]))
             owner.append((ti, s, e))
-    sent_scores = sem.score_sentences(flat, policy, force)
+    # The whole post's embedding feeds the school-post heads; a one-sentence post's sentence is the post,
+    # so its vector is handed to the sentence stage rather than computed twice.
+    post_vecs = sem.embedder.embed([t.strip() or "." for t in texts])
+    heads = school_heads.probabilities(post_vecs)
+    known = {t.strip(): post_vecs[i] for i, t in enumerate(texts) if len(sent_spans[i]) == 1}
+    sent_scores = sem.score_sentences(flat, policy, force, known=known)
 
     if pending is not None:
         tox = pending.result()
     per_text: list[list[tuple[int, int, object]]] = [[] for _ in texts]
     for (ti, s, e), sc in zip(owner, sent_scores):
         per_text[ti].append((s, e, sc))
-    return [_verdict(t, policy, tox[i], mentions[i], per_text[i]) for i, t in enumerate(texts)]
+    return [_verdict(t, policy, tox[i], mentions[i], per_text[i], heads[i]) for i, t in enumerate(texts)]
 
 
 def _clause_for(policy: PolicyView, category: str, mention: Mention | None, preferred: str | None) -> Clause | None:
@@ -150,7 +155,8 @@ def _clause_for(policy: PolicyView, category: str, mention: Mention | None, pref
     return min(enumerate(cands), key=key)[1]
 
 
-def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], sents: list) -> Verdict:
+def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], sents: list,
+             heads: Sequence[float] | None = None) -> Verdict:
     from .fastpass import SEMANTIC
 
     raw: list[tuple[str, float, int, int, Mention | None, str | None]] = []  # cat, score, start, end, person, clause
@@ -232,6 +238,19 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
             raw.append((cue.category, cue.score, cue.start, cue.end, who, None))
             if who is not None and cue.category in ("allegation", "abuse", "obscene", "threat"):
                 raw.append((cue.category, cue.score, who.start, who.end, who, None))
+
+    # 6. The school-post heads: what posts like this one were labelled, for phrasings no rule foresaw. A
+    # head holds the whole post for a moderator and never blocks; a finding already there is left alone.
+    if heads is not None and text.strip():
+        start = len(text) - len(text.lstrip())
+        end = len(text.rstrip())
+        proper_channel = lexicon.benign_context(text)
+        for cat, _p in school_heads.sure(heads):
+            if cat in ("allegation", "complaint") and proper_channel:
+                continue  # a concern taken through the proper channel, or praise, is what the policy asks for
+            if school_heads.MIN_SIGNAL <= scores[cat] < school_heads.HOLD_SCORE:
+                scores[cat] = max(scores[cat], school_heads.HOLD_SCORE)
+                raw.append((cat, school_heads.HOLD_SCORE, start, end, person_in(start, end), None))
 
     # The school's "non-exhaustive" sentence, for categories its list does not name.
     unlisted = policy.non_exhaustive()

@@ -89,8 +89,10 @@ class SemanticModel:
             self._examples[key] = hit
         return hit
 
-    def score_sentences(self, sentences: list[str], policy: PolicyView, force: list[bool]) -> list[SentenceScores]:
-        """Scores for each sentence; `force[i]` marks a sentence as a candidate (e.g. it names a person)."""
+    def score_sentences(self, sentences: list[str], policy: PolicyView, force: list[bool],
+                        known: dict[str, np.ndarray] | None = None) -> list[SentenceScores]:
+        """Scores for each sentence; `force[i]` marks a sentence as a candidate (e.g. it names a person);
+        `known` holds embeddings the caller already has (a one-sentence post's), by text."""
         if not sentences:
             return []
         fast = self.fast.scores(sentences)
@@ -101,7 +103,10 @@ class SemanticModel:
         out = [SentenceScores(fast[i].copy(), [None] * len(SEMANTIC)) for i in range(len(sentences))]
         if not cand:
             return out
-        vecs = self.embedder.embed([sentences[i] for i in cand])
+        known = known or {}
+        todo = [i for i in cand if sentences[i] not in known]
+        fresh = dict(zip(todo, self.embedder.embed([sentences[i] for i in todo]))) if todo else {}
+        vecs = np.stack([fresh[i] if i in fresh else known[sentences[i]] for i in cand])
         head = 1.0 / (1.0 + np.exp(-(vecs @ self.emb_W + self.emb_b)))
         ex_vecs, ex_meta = self._policy_examples(policy)
         sims = vecs @ ex_vecs.T if len(ex_meta) else None
