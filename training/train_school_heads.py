@@ -5,7 +5,7 @@
 Why: the phrase rules in `schoolgate/judge/lexicon.py` catch what their writer foresaw, and barely more:
 tuned on one blind set of parent posts, they added nothing on the next writer's set (54% caught before
 and after). A logistic regression per category on the MiniLM embedding of the whole post, trained on
-parent posts written by three blind writers, lifted the judge from 54% to 59% of a fourth writer's
+parent posts written by three blind writers, lifted the judge from 54% to 57% of a fourth writer's
 breaches with its benign posts held unchanged (5%), when a head holds only where the rest of the judge
 saw a faint sign of the same category. The heads only ever hold a post for
 a moderator (`school_heads.py`), never block it.

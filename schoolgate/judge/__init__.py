@@ -20,6 +20,8 @@ import re
 import threading
 from collections.abc import Sequence
 
+import numpy as np
+
 from . import confidential as conf
 from . import lexicon, school_heads
 from .decision import decide
@@ -121,19 +123,29 @@ def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | Non
             flat.append(t[s:e])
             force.append(any(m.start < e and m.end > s and m.identifiable for m in mentions[ti]))
             owner.append((ti, s, e))
-    # The whole post's embedding feeds the school-post heads; a one-sentence post's sentence is the post,
-    # so its vector is handed to the sentence stage rather than computed twice.
-    post_vecs = sem.embedder.embed([t.strip() or "." for t in texts])
-    heads = school_heads.probabilities(post_vecs)
-    known = {t.strip(): post_vecs[i] for i, t in enumerate(texts) if len(sent_spans[i]) == 1}
-    sent_scores = sem.score_sentences(flat, policy, force, known=known)
+    sent_scores = sem.score_sentences(flat, policy, force)
 
     if pending is not None:
         tox = pending.result()
     per_text: list[list[tuple[int, int, object]]] = [[] for _ in texts]
     for (ti, s, e), sc in zip(owner, sent_scores):
         per_text[ti].append((s, e, sc))
-    return [_verdict(t, policy, tox[i], mentions[i], per_text[i], heads[i]) for i, t in enumerate(texts)]
+    verdicts = [_verdict(t, policy, tox[i], mentions[i], per_text[i]) for i, t in enumerate(texts)]
+    # The school-post heads need the whole post's embedding, a model run as dear as the rest of the judge,
+    # so they are asked only where they could change the decision: an allowed post in which some part of
+    # the judge saw a faint sign of a category (most posts show none and are not embedded again).
+    ask = [i for i, v in enumerate(verdicts) if v.decision == "allow" and school_heads.worth_asking(v.scores) and texts[i].strip()]
+    if ask:
+        # A one-sentence post whose sentence was embedded already is not embedded twice.
+        reuse = {i: per_text[i][0][2].vector for i in ask
+                 if len(per_text[i]) == 1 and per_text[i][0][2].vector is not None
+                 and texts[i][per_text[i][0][0]:per_text[i][0][1]] == texts[i].strip()}
+        todo = [i for i in ask if i not in reuse]
+        fresh = dict(zip(todo, sem.embedder.embed([texts[i].strip() for i in todo]))) if todo else {}
+        probs = school_heads.probabilities(np.stack([reuse[i] if i in reuse else fresh[i] for i in ask]))
+        for row, i in enumerate(ask):
+            verdicts[i] = _verdict(texts[i], policy, tox[i], mentions[i], per_text[i], probs[row])
+    return verdicts
 
 
 def _clause_for(policy: PolicyView, category: str, mention: Mention | None, preferred: str | None) -> Clause | None:

@@ -7,8 +7,9 @@ wants to remember I know where she walks her dog"). They are trained by `trainin
 A head only ever *holds* a post for a moderator: its finding scores `HOLD_SCORE`, below every category's
 block threshold, only when the head is sure (`MIN_PROBABILITY`) and only when another part of the judge
 saw the same category faintly (`MIN_SIGNAL`). Trained on three blind writers' posts and tried on a
-fourth's, the heads lifted the judge from 54% to 59% of the breaches caught with benign posts held
-unchanged (5%); without the second condition, 64% at 7%.
+fourth's, the heads lifted the judge from 54% to 57% of the breaches caught with benign posts held
+unchanged (5%); without the second condition, 64% at 7%. The post embedding costs a second model run
+for the posts it is asked about (`worth_asking`): the judge's CPU per message rose by about a third.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from .types import CATEGORIES
 
 MIN_PROBABILITY = 0.8
 # ...and only when the rest of the judge saw at least a faint sign of the same category: without this the
-# heads held 4.5% of held-out benign school lines (idioms, praise) against 1.5%.
-MIN_SIGNAL = 0.05
+# heads held 4.5% of held-out benign school lines (idioms, praise) against 1.5%. (0.05 held 59% of
+# the fourth writer's breaches against 57% at 0.1, but sent two thirds of all posts through the encoder
+# a second time.)
+MIN_SIGNAL = 0.1
 HOLD_SCORE = 0.75  # the lexicon's CLEAR: reaches review, never block
 
 _lock = threading.Lock()
@@ -46,6 +49,18 @@ def probabilities(post_vectors: np.ndarray) -> np.ndarray:
     """(n, len(CATEGORIES)) probabilities for n post embeddings."""
     W, b = _load()
     return 1.0 / (1.0 + np.exp(-(post_vectors @ W + b)))
+
+
+_HEADED: tuple[str, ...] | None = None
+
+
+def worth_asking(scores: dict[str, float]) -> bool:
+    """True when some category with a head has a score the head could lift to a hold."""
+    global _HEADED
+    if _HEADED is None:
+        W, b = _load()
+        _HEADED = tuple(c for c, bias in zip(CATEGORIES, b) if bias > -20.0)  # -20: no head for it
+    return any(MIN_SIGNAL <= scores.get(c, 0.0) < HOLD_SCORE for c in _HEADED)
 
 
 def sure(probs: np.ndarray) -> list[tuple[str, float]]:

@@ -37,6 +37,7 @@ FAST_WEIGHT = 0.3
 class SentenceScores:
     probs: np.ndarray  # (len(SEMANTIC),)
     exemplar_clause: list[str | None]  # per category: the clause whose example matched best, if it decided
+    vector: np.ndarray | None = None  # the sentence's embedding, when it was a candidate (reused by the judge)
 
 
 class SemanticModel:
@@ -89,10 +90,8 @@ class SemanticModel:
             self._examples[key] = hit
         return hit
 
-    def score_sentences(self, sentences: list[str], policy: PolicyView, force: list[bool],
-                        known: dict[str, np.ndarray] | None = None) -> list[SentenceScores]:
-        """Scores for each sentence; `force[i]` marks a sentence as a candidate (e.g. it names a person);
-        `known` holds embeddings the caller already has (a one-sentence post's), by text."""
+    def score_sentences(self, sentences: list[str], policy: PolicyView, force: list[bool]) -> list[SentenceScores]:
+        """Scores for each sentence; `force[i]` marks a sentence as a candidate (e.g. it names a person)."""
         if not sentences:
             return []
         fast = self.fast.scores(sentences)
@@ -103,10 +102,7 @@ class SemanticModel:
         out = [SentenceScores(fast[i].copy(), [None] * len(SEMANTIC)) for i in range(len(sentences))]
         if not cand:
             return out
-        known = known or {}
-        todo = [i for i in cand if sentences[i] not in known]
-        fresh = dict(zip(todo, self.embedder.embed([sentences[i] for i in todo]))) if todo else {}
-        vecs = np.stack([fresh[i] if i in fresh else known[sentences[i]] for i in cand])
+        vecs = self.embedder.embed([sentences[i] for i in cand])
         head = 1.0 / (1.0 + np.exp(-(vecs @ self.emb_W + self.emb_b)))
         ex_vecs, ex_meta = self._policy_examples(policy)
         sims = vecs @ ex_vecs.T if len(ex_meta) else None
@@ -120,7 +116,7 @@ class SemanticModel:
                     if pe > p[k]:
                         p[k] = pe
                         clauses[k] = clause_id
-            out[i] = SentenceScores(p.astype(np.float32), clauses)
+            out[i] = SentenceScores(p.astype(np.float32), clauses, vecs[row])
         return out
 
     def candidate_rate(self, sentences: list[str]) -> float:

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from schoolgate.judge import analyse, school_heads
-from schoolgate.judge.semantic import SemanticModel
 from schoolgate.judge.types import CATEGORIES
 
 # Our own sentences, in none of the sets the heads were trained on, that no phrase rule matches.
@@ -54,10 +53,14 @@ def test_hard_benign_posts_stay_allowed(sw, hh, roster, text):
         assert analyse(text, p, roster).decision == "allow"
 
 
-def test_a_one_sentence_post_is_embedded_once_and_scores_the_same(sw):
-    sem = SemanticModel.load()
-    text = "Mr Hughes never answers my emails about the trip."
-    vec = sem.embedder.embed([text])[0]
-    fresh = sem.score_sentences([text], sw, [True])
-    reused = sem.score_sentences([text], sw, [True], known={text: vec})
-    np.testing.assert_allclose(fresh[0].probs, reused[0].probs, atol=1e-6)
+def test_only_posts_the_heads_could_change_are_embedded_again(sw, roster, monkeypatch):
+    from schoolgate.judge import analyse_batch
+
+    asked = []
+    real = school_heads.probabilities
+    monkeypatch.setattr(school_heads, "probabilities", lambda vecs: (asked.append(len(vecs)), real(vecs))[1])
+    texts = ["Thank you for a lovely harvest festival.", "Mr Hughes is a useless idiot and should be sacked.",
+             "Everyone save her posts and we'll send the lot to the local paper."]
+    verdicts = analyse_batch(texts, sw, roster)
+    assert verdicts[0].decision == "allow" and verdicts[1].decision != "allow" and verdicts[2].decision == "review"
+    assert asked == [1]  # only the third: the first shows no sign of anything, the second is held already
