@@ -135,7 +135,9 @@ def home(request):
     for p in posts:
         p.my_pending = mine_by_post.get(p.pk, [])
         p.my_pending_more = more.get(p.pk, 0)
-    my_posts = Post.objects.filter(school=school, author=user).exclude(status=Post.Status.PUBLISHED)[:20]
+    # Posts waiting for their author: only staff may post, rephrase a post or check its photo, so a parent's
+    # page does not ask.
+    my_posts = Post.objects.filter(school=school, author=user).exclude(status=Post.Status.PUBLISHED)[:20] if request.roles - {Role.PARENT} else []
     context = {
         "posts": posts,
         "my_posts": my_posts,
