@@ -86,6 +86,11 @@ _worker_state: tuple[PolicyView, Roster | None] | None = None
 def _worker_init(policy: PolicyView, roster: Roster | None) -> None:
     global _worker_state
     _worker_state = (policy, roster)
+    # One thread per worker: the workers already fill the cores, and a second thread each (toxicity beside
+    # the rest, `analyse_batch`) would only make them take turns.
+    import schoolgate.judge as judge
+
+    judge.PARALLEL_MIN = 1 << 62
 
 
 def _worker_judge(texts: list[str]) -> list[dict]:
