@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from functools import wraps
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -119,13 +119,7 @@ def reauth_required(view):
             back = urlsplit(referer)._replace(scheme="", netloc="").geturl() if referer else reverse("home")
             if not url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
                 back = reverse("home")
-        url = f"{reverse('schools:confirm')}?{urlencode({'next': back})}"
-        if request.headers.get("HX-Request"):
-            response = redirect(url)
-            response.status_code = 200
-            response.headers["HX-Redirect"] = url
-            return response
-        return redirect(url)
+        return redirects.to_step(request, "schools:confirm", back)
 
     wrapper.reauth_required = True
     return wrapper

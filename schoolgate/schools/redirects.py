@@ -8,10 +8,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 
-def to_step(request, viewname: str):
-    """Redirect to `viewname` with ?next= the page asked for (home after a POST, which cannot be replayed).
-    An htmx request gets HX-Redirect, so the whole page moves rather than the step drawn inside a fragment."""
-    target = request.get_full_path() if request.method == "GET" else reverse("home")
+def to_step(request, viewname: str, back: str | None = None):
+    """Redirect to `viewname` with ?next= the page asked for (home after a POST, which cannot be replayed,
+    unless the caller knows a better `back`). An htmx request gets HX-Redirect, so the whole page moves
+    rather than the step drawn inside a fragment."""
+    target = back or (request.get_full_path() if request.method == "GET" else reverse("home"))
     url = f"{reverse(viewname)}?{urlencode({'next': target})}"
     if request.headers.get("HX-Request"):
         response = redirect(url)

@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from .logins import logged_in
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -38,15 +40,7 @@ def test_screens_for_the_note(live_server, browser, output_dir, fake_judge, djan
     letter = draft_letter(case, step_id="warning", actor=head)
 
     def session(email, viewport):
-        context = browser.new_context(viewport=viewport)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", email)
-        page.fill("#id_password", "schoolgate-demo")
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        return context, page
+        return logged_in(browser, live_server, email, viewport)
 
     # The parent's comment on a phone: an empty send (the error), then a comment the live check flags.
     context, page = session("parent@stokes-wood.demo", PHONE)

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from .logins import logged_in
+
 PHONE = {"width": 390, "height": 844}
 HEADER_MAX = 844 // 5  # 168.8 px
 ROLES = ["head@stokes-wood.demo", "dsl@stokes-wood.demo", "office@stokes-wood.demo", "hughes@stokes-wood.demo",
@@ -42,14 +44,7 @@ def test_every_menu_page_fits_a_phone(live_server, browser, output_dir):
 
     problems = []
     for email in ROLES:
-        context = browser.new_context(viewport=PHONE)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", email)
-        page.fill("#id_password", "schoolgate-demo")
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        context, page = logged_in(browser, live_server, email, PHONE)
         page.goto(f"{live_server.url}/stokes-wood/")  # a governor here is a parent elsewhere: their home is a school chooser
         role = email.split("@")[0]
         # The menu is folded behind a button on a phone; opening it shows the links.
