@@ -44,7 +44,12 @@ def roster(code: str, prefix: str = "roster") -> Roster:
 
 
 def roster_prefix(file_name: str) -> str:
-    """The fresh sets (scenarios-fresh-*.tsv) come with rosters of their own people (roster-fresh-*.csv)."""
+    """The roster that goes with a set: `scenarios-NAME.tsv` brings its own people in `roster-NAME-<school>.csv`
+    when that file exists (each blind writer's set since December); the other fresh sets share
+    `roster-fresh-*.csv`, and the first sets `roster-*.csv`."""
+    own = "roster-" + file_name.removeprefix("scenarios-").removesuffix(".tsv")
+    if all((DATA / f"{own}-{school}.csv").exists() for school in SCHOOLS.values()):
+        return own
     return "roster-fresh" if file_name.startswith("scenarios-fresh") else "roster"
 
 

@@ -22,7 +22,6 @@ Runs in under a minute on one core. Re-run it whenever `minilm-int8.onnx` change
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
@@ -32,13 +31,18 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "training"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from schoolgate.judge.embeddings import Embedder  # noqa: E402
 from schoolgate.judge.types import CATEGORIES  # noqa: E402
 
 OUT = ROOT / "schoolgate" / "judge" / "models" / "school_heads.npz"
-DEV_SETS = ["scenarios-fresh-dev.tsv", "scenarios-fresh-dev2.tsv", "scenarios-fresh-dev3.tsv", "scenarios-fresh-dev4.tsv"]
-HELD_OUT = {"scenarios.tsv", "scenarios-after.tsv", "scenarios-fresh-heldout.tsv"}
+# One blind writer per set (the writer of scenarios-fresh-dev.tsv also wrote the held-out set, never read here).
+WRITERS = {"dev": "scenarios-fresh-dev.tsv", "dev2": "scenarios-fresh-dev2.tsv", "dev3": "scenarios-fresh-dev3.tsv",
+           "dev4": "scenarios-fresh-dev4.tsv", "w5": "scenarios-w5.tsv", "w6": "scenarios-w6.tsv",
+           "w7": "scenarios-w7.tsv", "w8": "scenarios-w8.tsv"}
+HELD_OUT = {"scenarios.tsv", "scenarios-after.tsv", "scenarios-fresh-heldout.tsv",
+            "scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv"}
 # judge_sentences.tsv labels -> categories ("sensitive" is the confidential signal).
 SENTENCE_LABELS = {"allegation": "allegation", "complaint": "complaint", "staff_contact": "staff_contact",
                    "speaking_for_school": "speaking_for_school", "image_consent": "image_consent", "sensitive": "confidential"}
@@ -53,14 +57,30 @@ C = 1.0
 NO_HEAD = {"naming_child"}
 
 
-def posts() -> list[tuple[str, set[str]]]:
-    out = []
-    for name in DEV_SETS:
+def writers() -> dict[str, list[dict]]:
+    """Each writer's labelled posts (rows as `bench/judge_scenarios.load` gives them), for the sets present."""
+    import judge_scenarios
+
+    out = {}
+    for writer, name in WRITERS.items():
         assert name not in HELD_OUT
-        with open(ROOT / "bench" / "data" / name, encoding="utf-8") as fh:
-            for row in csv.DictReader(fh, delimiter="\t"):
-                out.append((row["text"], set() if row["categories"] == "-" else set(row["categories"].split(","))))
+        if (ROOT / "bench" / "data" / name).exists():
+            out[writer] = judge_scenarios.load(name)
     return out
+
+
+def roster_prefix_for(writer: str) -> str:
+    import judge_scenarios
+
+    return judge_scenarios.roster_prefix(WRITERS[writer])
+
+
+def labels(rows: list[dict]) -> np.ndarray:
+    return np.array([[c in r["cats"] for c in CATEGORIES] for r in rows], dtype=np.int8).reshape(len(rows), len(CATEGORIES))
+
+
+def posts() -> list[tuple[str, set[str]]]:
+    return [(r["text"], r["cats"]) for rows in writers().values() for r in rows]
 
 
 def sentences() -> list[tuple[str, set[str]]]:
@@ -77,22 +97,31 @@ def negatives() -> list[str]:
     return a + b + load_olid_negatives(1500)
 
 
+def fit(X: np.ndarray, Y: np.ndarray, class_weight: dict = CLASS_WEIGHT, c: float = C,
+        quiet: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic regression per category: weights (dim, categories) and biases (-20: no head)."""
+    W = np.zeros((X.shape[1], len(CATEGORIES)), dtype=np.float32)
+    b = np.full(len(CATEGORIES), -20.0, dtype=np.float32)
+    for k, cat in enumerate(CATEGORIES):
+        n = int(Y[:, k].sum())
+        if n < MIN_POSITIVES or cat in NO_HEAD:
+            if not quiet:
+                print(f"{cat:<20} {n:4d} positives: no head")
+            continue
+        m = LogisticRegression(C=c, class_weight=class_weight, max_iter=3000).fit(X, Y[:, k])
+        W[:, k], b[k] = m.coef_[0], m.intercept_[0]
+        if not quiet:
+            print(f"{cat:<20} {n:4d} positives, train accuracy {m.score(X, Y[:, k]):.3f}")
+    return W, b
+
+
 def main() -> None:
     labelled = posts() + sentences()
     neg = negatives()
     texts = [t for t, _ in labelled] + neg
     Y = np.array([[c in ls for c in CATEGORIES] for _, ls in labelled] + [[False] * len(CATEGORIES)] * len(neg), dtype=np.int8)
     X = Embedder.load().embed(texts)
-    W = np.zeros((X.shape[1], len(CATEGORIES)), dtype=np.float32)
-    b = np.full(len(CATEGORIES), -20.0, dtype=np.float32)
-    for k, cat in enumerate(CATEGORIES):
-        n = int(Y[:, k].sum())
-        if n < MIN_POSITIVES or cat in NO_HEAD:
-            print(f"{cat:<20} {n:4d} positives: no head")
-            continue
-        m = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=3000).fit(X, Y[:, k])
-        W[:, k], b[k] = m.coef_[0], m.intercept_[0]
-        print(f"{cat:<20} {n:4d} positives, train accuracy {m.score(X, Y[:, k]):.3f}")
+    W, b = fit(X, Y, quiet=False)
     np.savez_compressed(OUT, W=W, b=b, categories=np.array(CATEGORIES))
     print(f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size:,} bytes) from {len(labelled)} labelled texts and {len(neg)} negatives")
 
