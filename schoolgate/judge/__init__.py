@@ -144,7 +144,9 @@ def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | Non
         fresh = dict(zip(todo, sem.embedder.embed([texts[i].strip() for i in todo]))) if todo else {}
         probs = school_heads.probabilities(np.stack([reuse[i] if i in reuse else fresh[i] for i in ask]))
         for row, i in enumerate(ask):
-            verdicts[i] = _verdict(texts[i], policy, tox[i], mentions[i], per_text[i], probs[row])
+            # A post no head is sure about keeps its verdict (step 6 of `_verdict` would add nothing).
+            if school_heads.sure(probs[row]):
+                verdicts[i] = _verdict(texts[i], policy, tox[i], mentions[i], per_text[i], probs[row])
     return verdicts
 
 

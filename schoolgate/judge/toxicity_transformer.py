@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .embeddings import _buckets
+
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = "tox-minilm-int8.onnx"
 META_FILE = "tox-minilm.json"
@@ -66,9 +68,6 @@ class TransformerStage:
             opts.intra_op_num_threads = int(os.environ.get("SCHOOLGATE_JUDGE_THREADS", "1"))
             opts.inter_op_num_threads = 1
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-
-
-
             sess = ort.InferenceSession(str(d / MODEL_FILE), opts, providers=["CPUExecutionProvider"])
             tok = Tokenizer.from_file(str(_tokenizer_path()))
             tok.enable_truncation(max_length=int(meta.get("max_length", 64)))
@@ -89,15 +88,19 @@ class TransformerStage:
             where = {t: i for i, t in enumerate(uniq)}
             return res[[where[t] for t in texts]]
         encs = self._tok.encode_batch([t if t.strip() else "." for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encs[i].ids))
-        for k in range(0, len(order), BATCH):
-            idx = order[k : k + BATCH]
-            width = max(len(encs[i].ids) for i in idx)
+        ids_list = [e.ids for e in encs]
+        lengths = [len(x) for x in ids_list]
+        # Sorted by length and cut where a run costs least (the sentence encoder's cost model): short posts
+        # are not padded to the longest of sixteen.
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        for lo, hi in _buckets([lengths[i] for i in order], BATCH):
+            idx = order[lo:hi]
+            width = lengths[idx[-1]]
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)
             for r, i in enumerate(idx):
-                n = len(encs[i].ids)
-                ids[r, :n] = encs[i].ids
+                n = lengths[i]
+                ids[r, :n] = ids_list[i]
                 mask[r, :n] = 1
             with self._run_lock:
                 res = self._sess.run(None, {"input_ids": ids, "attention_mask": mask})[0]
