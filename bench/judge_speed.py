@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/judge_speed.py              # 6,500 distinct real posts through the CLI, then latency
     .venv/bin/python bench/judge_speed.py --n 2000     # fewer
+    .venv/bin/python bench/judge_speed.py --n 2000 --split   # where one worker's CPU goes, in-process
 
 Honest by construction: the posts are real (OLID tweets, then Jigsaw comments cut to their first 280
 characters, the length of a parent's post), each text appears once (nothing to cache), the embedding
@@ -109,6 +110,71 @@ def latency(texts: list[str], school: str = "stokes-wood") -> tuple[float, float
     return statistics.median(lat), p99(lat), statistics.median(cpu), p99(cpu)
 
 
+def cpu_split(texts: list[str], school: str = "stokes-wood", chunk: int | None = None) -> dict[str, float]:
+    """Where one worker's CPU goes on `texts`: in this process, one thread, embedding cache off, in the CLI
+    workers' chunks. CPU-seconds (this thread) per part: the toxicity first pass (n-grams and spans), the
+    fine-tuned stage, the sentence encoder with the semantic fast pass, the school-post heads' encoder run,
+    and the rest (names, phrase rules, contact details, verdicts)."""
+    import schoolgate.judge as judge
+    import schoolgate.judge.embeddings as embeddings
+    from schoolgate.judge.semantic import SemanticModel
+    from schoolgate.judge.stream import WORKER_CHUNK, load_policy_view
+
+    embeddings.CACHE_SIZE = 0
+    policy = load_policy_view(school)
+    judge.analyse("warm up the models, Mr Hughes", policy)
+    tox = judge._toxicity()
+    stage = tox.finetuned_stage()
+    sem = SemanticModel.load()
+    emb = sem.embedder
+    spent = dict.fromkeys(("toxicity first pass", "fine-tuned stage", "sentence encoder + fast pass",
+                           "school-post heads' encoder", "rest"), 0.0)
+    inside = []  # the part being timed, innermost last
+
+    def timed(obj, name, part):
+        real = getattr(obj, name)
+
+        def run(*a, **k):
+            if part is None:  # the encoder: the sentences' own run, else the heads'
+                if inside and inside[-1] == "sentence encoder + fast pass":
+                    return real(*a, **k)
+                label = "school-post heads' encoder"
+            else:
+                label = part
+            inside.append(label)
+            t = time.thread_time()
+            try:
+                return real(*a, **k)
+            finally:
+                dt = time.thread_time() - t
+                inside.pop()
+                spent[label] += dt
+                if inside:  # an inner part's time is not its caller's
+                    spent[inside[-1]] -= dt
+        setattr(obj, name, run)
+
+    timed(tox, "score_batch", "toxicity first pass")
+    if stage is not None:
+        timed(stage, "logits", "fine-tuned stage")
+    timed(sem, "score_sentences", "sentence encoder + fast pass")
+    timed(emb, "embed", None)
+    chunk = chunk or WORKER_CHUNK
+    parallel_min, judge.PARALLEL_MIN = judge.PARALLEL_MIN, 1 << 62  # one thread, as in a CLI worker
+    t = time.thread_time()
+    try:
+        for k in range(0, len(texts), chunk):
+            judge.analyse_batch(texts[k:k + chunk], policy)
+    finally:
+        judge.PARALLEL_MIN = parallel_min
+    total = time.thread_time() - t
+    spent["rest"] = total - sum(v for k, v in spent.items() if k != "rest")
+    for obj in (tox, stage, sem, emb):
+        if obj is not None:
+            obj.__dict__.pop("score_batch", None), obj.__dict__.pop("logits", None)
+            obj.__dict__.pop("score_sentences", None), obj.__dict__.pop("embed", None)
+    return {"total": total, **spent}
+
+
 def profanity_check_throughput(texts: list[str]) -> float | None:
     try:
         from profanity_check import predict_prob
@@ -123,8 +189,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=6500)
     ap.add_argument("--latency", type=int, default=1000)
+    ap.add_argument("--split", action="store_true", help="only where the CPU goes, in this process (no CLI run)")
     args = ap.parse_args()
     texts = real_posts(args.n)
+    if args.split:
+        sp = cpu_split(texts)
+        total = sp.pop("total")
+        print(f"CPU split, {len(texts)} distinct real posts, one thread, cache off: {total:.2f} s "
+              f"({len(texts) / total:.0f} msgs per CPU-second)")
+        for part, sec in sp.items():
+            print(f"  {part:30} {sec:6.2f} s  {sec / total:5.1%}")
+        return
     s = cli_throughput(texts)
     from schoolgate.judge.stream import default_workers
 
