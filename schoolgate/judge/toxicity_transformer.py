@@ -41,6 +41,11 @@ def _tokenizer_path() -> Path:
 
 
 class TransformerStage:
+    """A fine-tuned MiniLM with a multi-label head, as an int8 ONNX graph; `school_heads.SchoolPostModel` is
+    the same machine with its own files."""
+
+    MODEL_FILE = MODEL_FILE
+    META_FILE = META_FILE
     _instance: TransformerStage | None = None
     _lock = threading.Lock()
 
@@ -48,7 +53,8 @@ class TransformerStage:
         self._sess = session
         self._tok = tokenizer
         self.heads: tuple[str, ...] = tuple(meta["heads"])
-        thr = np.array([meta["thresholds"][h] for h in self.heads], dtype=np.float64)
+        thresholds = meta.get("thresholds", {})
+        thr = np.array([thresholds.get(h, 0.5) for h in self.heads], dtype=np.float64)
         self._shift = np.log(thr / (1 - thr)).astype(np.float32)
         self._run_lock = threading.Lock()
 
@@ -63,12 +69,12 @@ class TransformerStage:
             from tokenizers import Tokenizer
 
             d = Path(models_dir) if models_dir else MODELS_DIR
-            meta = json.loads((d / META_FILE).read_text(encoding="utf-8"))
+            meta = json.loads((d / cls.META_FILE).read_text(encoding="utf-8"))
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = int(os.environ.get("SCHOOLGATE_JUDGE_THREADS", "1"))
             opts.inter_op_num_threads = 1
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            sess = ort.InferenceSession(str(d / MODEL_FILE), opts, providers=["CPUExecutionProvider"])
+            sess = ort.InferenceSession(str(d / cls.MODEL_FILE), opts, providers=["CPUExecutionProvider"])
             tok = Tokenizer.from_file(str(_tokenizer_path()))
             tok.enable_truncation(max_length=int(meta.get("max_length", 64)))
             tok.no_padding()
