@@ -156,6 +156,24 @@ def cpu_split(texts: list[str], school: str = "stokes-wood", chunk: int | None =
     timed(tox, "score_batch", "toxicity first pass")
     if stage is not None:
         timed(stage, "logits", "fine-tuned stage")
+    # Any other fine-tuned MiniLM on the same machinery (the school-post model) gets its own line.
+    from schoolgate.judge.toxicity_transformer import TransformerStage
+
+    real_logits = TransformerStage.logits
+
+    def other_logits(self, *a, **k):
+        spent.setdefault(f"{type(self).__name__} (fine-tuned MiniLM)", 0.0)
+        inside.append(f"{type(self).__name__} (fine-tuned MiniLM)")
+        t = time.thread_time()
+        try:
+            return real_logits(self, *a, **k)
+        finally:
+            dt = time.thread_time() - t
+            spent[inside.pop()] += dt
+            if inside:
+                spent[inside[-1]] -= dt
+
+    TransformerStage.logits = other_logits
     timed(sem, "score_sentences", "sentence encoder + fast pass")
     timed(emb, "embed", None)
     chunk = chunk or WORKER_CHUNK
@@ -166,8 +184,10 @@ def cpu_split(texts: list[str], school: str = "stokes-wood", chunk: int | None =
             judge.analyse_batch(texts[k:k + chunk], policy)
     finally:
         judge.PARALLEL_MIN = parallel_min
+        TransformerStage.logits = real_logits
     total = time.thread_time() - t
     spent["rest"] = total - sum(v for k, v in spent.items() if k != "rest")
+    spent["rest"] = spent.pop("rest")  # last in the table
     for obj in (tox, stage, sem, emb):
         if obj is not None:
             obj.__dict__.pop("score_batch", None), obj.__dict__.pop("logits", None)
