@@ -18,10 +18,12 @@ What counts as a mention, and why:
 from __future__ import annotations
 
 import functools
+import gzip
 import re
 import threading
 import weakref
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
@@ -50,15 +52,69 @@ NAME_WORDS = {
     "head", "ward", "mann", "christian", "english", "french", "welsh", "major", "minor",
 }
 MONTHS = {"may", "june", "april", "august"}
+
+_NAME_DOMINANT = Path(__file__).resolve().parent / "models" / "name_dominant.txt"
+
+
+@functools.cache
+def _lexicon() -> frozenset[str]:
+    """Lower-case English words (nouns, verbs, adjectives, adverbs) of lemminflect's lexicon, which ships in
+    its wheel: "clover", "rocky", "scout", "chance". Empty (the hand list alone) if it is not installed."""
+    try:
+        from lemminflect import config
+        with gzip.open(config.lemma_lu_fn, "rt", encoding="utf-8") as fh:
+            return frozenset(w for w in (line.split(",", 1)[0] for line in fh) if w.isalpha() and w.islower())
+    except (ImportError, OSError):  # pragma: no cover - the dependency is declared
+        return frozenset()
+
+
+@functools.cache
+def _name_dominant() -> frozenset[str]:
+    """Lexicon words that real text writes mostly as names ("harry", "peter", "amir"): made by
+    training/name_words.py from capitalisation counts in public posts."""
+    try:
+        lines = _NAME_DOMINANT.read_text(encoding="utf-8").split("\n")
+    except OSError:  # pragma: no cover
+        return frozenset()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def is_name_word(word: str) -> bool:
+    """Is this name also an ordinary English word, so that a mention of it needs the text to make it a person?
+
+    The hand list `NAME_WORDS`, plus every word of the lexicon that real text does not use mostly as a name:
+    any roster's "Clover", "Flint" or "Scout" is caught without being listed here."""
+    w = word.lower()
+    return w in NAME_WORDS or (w in _lexicon() and w not in _name_dominant())
+
 # Cues on either side that make a capitalised ambiguous word a person.
 PREV_PERSON = {"with", "told", "tell", "asked", "ask", "saw", "see", "invite", "invited", "called", "hit",
                "pushed", "kicked", "bit", "punched", "by", "about", "that", "and", "like", "loves", "love",
                "miss", "misses", "sat", "beside", "friend", "friends", "thanks", "thank", "dear", "hi",
-               "hello", "congratulations", "congrats", "poor", "little", "bullying", "bullied"}
+               "hello", "congratulations", "congrats", "poor", "little", "bullying", "bullied", "birthday",
+               "done", "inviting"}
 NEXT_PERSON = {"is", "was", "has", "had", "said", "says", "told", "tells", "keeps", "kept", "hit", "hits",
                "pushed", "pushes", "kicked", "bit", "punched", "and", "who", "got", "gets", "cried", "cries",
                "called", "calls", "won", "came", "comes", "went", "did", "does", "from", "in", "always",
-               "never", "sat", "sits", "wants", "wanted", "likes", "loves", "isn't", "wasn't", "hasn't"}
+               "never", "sat", "sits", "wants", "wanted", "likes", "loves", "isn't", "wasn't", "hasn't", "wrote",
+               "sang", "bites", "stole", "nicked", "threw", "shouted", "screamed", "crying"}
+# Verbs after a sentence-initial word-name that make it a person ("Bear bit my son", not "Bear hunt").
+STRONG_NEXT = {"said", "says", "told", "tells", "hit", "hits", "pushed", "pushes", "kicked", "kicks", "keeps", "kept",
+               "punched", "cried", "cries", "bit", "bites", "wrote", "writes", "sang", "stole", "nicked", "threw",
+               "swore", "spat", "shouted", "screamed", "scratched", "bullied", "bullies", "won", "isn't",
+               "wasn't", "hasn't"}
+# In a post written without capitals, the cues that still make a word-name a person ("what sorrel wrote").
+LOWER_PREV = {"told", "tell", "asked", "invite", "invited", "inviting", "pushed", "hit", "kicked", "bit",
+              "punched", "bullying", "bullied", "congratulations", "congrats", "done", "birthday"}
+# "Clover's mum", "Scout's party": what a child's possessive names. After "Heather's" / "Bracken's" at the
+# start of a sentence anything else ("out", "taken", "come up") is the verb "is"/"has", not a person.
+POSSESSED = {"mum", "mam", "mom", "mummy", "mother", "dad", "daddy", "father", "parents", "parent", "family",
+             "nan", "nana", "nanna", "gran", "granny", "grandma", "grandad", "grandpa", "auntie", "aunt", "uncle",
+             "brother", "sister", "sibling", "siblings", "friend", "friends", "birthday", "party", "coat", "bag",
+             "lunchbox", "behaviour", "behavior", "teacher", "reading", "book", "bike", "shoes", "house", "sister's",
+             "brother's", "mum's", "dad's", "mam's", "little", "big", "older", "younger", "twin", "cousin"}
+PARENT_WORDS = {"mum", "mam", "mom", "mummy", "mammy", "mother", "dad", "daddy", "father", "nan", "nana", "gran",
+                "grandma", "grandad", "stepmum", "stepdad", "carer"}
 MONTH_PREV = {"in", "of", "since", "until", "till", "by", "on", "early", "late", "mid", "end", "this", "next",
               "last", "during", "before", "after", "from", "to", "through"}
 OWN_CHILD = {"son", "daughter", "boy", "girl", "child", "kid", "lad", "lass", "stepson", "stepdaughter",
@@ -157,6 +213,8 @@ class NameIndex:
         self.fuzzy_vocab = sorted({k[0] for k in self.table if len(k) == 1 and len(k[0]) >= 4})
         self.fuzzy_full = {" ".join(k): v for k, v in self.table.items() if len(k) >= 2 and k[0] not in TITLES}
         self.fuzzy_full_keys = sorted(self.fuzzy_full)
+        # Single name words that are also ordinary words ("clover", "scout", "will"): context decides.
+        self.word_names = frozenset(k[0] for k in self.table if len(k) == 1 and is_name_word(k[0]))
 
     def _add(self, words: list[str], person: Person, kind: str) -> None:
         key = tuple(w.lower().rstrip(".").replace("’", "'") for w in words if w)
@@ -261,11 +319,42 @@ def _own_child(toks: list[Token], i: int) -> bool:
     back = [t.lower for t in toks[max(0, i - 3) : i]]
     if back[-1:] == ["our"]:
         return True
+    if toks[i].lower.endswith(("'s", "’s")) and i + 1 < len(toks) and toks[i + 1].lower in PARENT_WORDS:
+        # The poster introducing themself: "hiya, it's Jack's mam", "Jayden's dad here".
+        if back[-1:] in (["it's"], ["its"], ["it’s"]) or back[-2:] in (["it", "is"], ["this", "is"]):
+            return True
+        if i + 2 < len(toks) and toks[i + 2].lower == "here":
+            return True
     if "my" in back or "our" in back:
         pos = max(j for j, w in enumerate(back) if w in ("my", "our"))
         between = back[pos + 1 :]
         return bool(between) and all(w in OWN_CHILD for w in between)
     return False
+
+
+def _no_capitals(toks: list[Token]) -> bool:
+    """A post written all in lower case (acronyms such as "PTA" and "I" aside): capitals say nothing in it."""
+    return not any(t.text[:1].isupper() and not t.text.isupper() for t in toks)
+
+
+def _lower_cue(toks: list[Token], i: int) -> bool:
+    """A strong person cue beside a lower-case word-name: "what sorrel wrote", "told scout", "clover's mum"."""
+    prev = toks[i - 1].lower if i > 0 else ""
+    nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+    if toks[i].text.lower().endswith(("'s", "’s")):
+        return nxt in POSSESSED
+    return prev in LOWER_PREV or nxt in STRONG_NEXT
+
+
+_PRONOUN_RE = re.compile(r"(?i)\b(?:he|she|him|her|his|hers|himself|herself)\b")
+_PRONOUNS = {"he", "she", "him", "her", "his", "they", "it", "you", "we", "i"}
+
+
+def _pronoun_cue(text: str, word: str, nxt: str) -> bool:
+    """A capitalised lexicon word-name in a post that speaks of "he"/"she" is the child ("Bracken got sent out
+    again, his mam says"); a field of bracken is never "she". Not for the hand list's "Will"/"May" ("Will she
+    come?"), and not when a pronoun follows the name."""
+    return word not in NAME_WORDS and nxt not in _PRONOUNS and _PRONOUN_RE.search(text) is not None
 
 
 def _person_context(toks: list[Token], i: int, j: int) -> bool:
@@ -316,7 +405,7 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
         if size == 1:
             word = _norm(toks[i].text)
             # A lone surname is a person only when capitalised ("Hughes said"), never "hall"/"wood".
-            ambiguous = word in NAME_WORDS
+            ambiguous = word in idx.word_names
             prev_tok = toks[i - 1] if i > 0 else None
             if kind == "surname" and not ambiguous and not _is_cap(toks[i]):
                 i += 1
@@ -327,25 +416,38 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
                 if not _known_word(idx, prev_tok):
                     i += 1
                     continue
+            if toks[i].start > 0 and text[toks[i].start - 1] == "@" and all(e.person.role == "pupil" for e in entries):
+                # "@buddy ha yes": a group member addressed by their handle, never a pupil.
+                i += 1
+                continue
             if ambiguous:
                 # Ordinary word: needs capital, not sentence-initial (or a strong cue after it) and person context.
-                if not _is_cap(toks[i]) or toks[i].text.isupper() and len(word) > 1 and word in STOP:
+                if not _is_cap(toks[i]):
+                    # Lower case says nothing only in a post written without capitals; a strong cue is needed.
+                    if not (_no_capitals(toks) and _lower_cue(toks, i)):
+                        i += 1
+                        continue
+                elif toks[i].text.isupper() and len(word) > 1 and word in STOP:
                     i += 1
                     continue
-                initial = toks[i].start in starts
+                initial = _is_cap(toks[i]) and toks[i].start in starts
                 prev = toks[i - 1].lower if i > 0 else ""
                 nxt = toks[i + 1].lower if i + 1 < n else ""
                 if word in MONTHS and (prev in MONTH_PREV or nxt.isdigit() or nxt in {"half", "term", "bank", "holiday", "holidays", "day"}):
                     i += 1
                     continue
-                if initial:
-                    strong = {"said", "says", "told", "hit", "pushed", "kicked", "keeps", "punched", "cried"}
-                    if word not in MONTHS:
-                        strong |= {"is", "was", "has", "had"}
-                    if nxt not in strong and not toks[i].text.lower().endswith(("'s", "’s")):
+                if not _is_cap(toks[i]):
+                    pass  # the lower-case cue above
+                elif initial:
+                    strong = STRONG_NEXT if word in MONTHS else STRONG_NEXT | {"is", "was", "has", "had"}
+                    possessive = toks[i].text.lower().endswith(("'s", "’s"))
+                    if word not in NAME_WORDS and possessive:
+                        # "Heather's out on the fells", "Bracken's taken over": 's is "is"/"has" here.
+                        possessive = nxt in POSSESSED
+                    if nxt not in strong and not possessive and not _pronoun_cue(text, word, nxt):
                         i += 1
                         continue
-                elif not _person_context(toks, i, i + 1):
+                elif not _person_context(toks, i, i + 1) and not _pronoun_cue(text, word, nxt):
                     i += 1
                     continue
                 conf = min(conf, 0.7)
@@ -379,7 +481,7 @@ def _best_kind(entries: list[_Entry]) -> str:
 def _fuzzy(toks, i, idx: NameIndex, starts) -> tuple[int, list[_Entry], float] | None:
     tok = toks[i]
     word = _norm(tok.text)
-    if len(word) < 4 or not _is_cap(tok) or word in STOP or word in NAME_WORDS or not idx.fuzzy_vocab:
+    if len(word) < 4 or not _is_cap(tok) or word in STOP or is_name_word(word) or not idx.fuzzy_vocab:
         return None
     full = _fuzzy_full(toks, i, idx)
     if full is not None:

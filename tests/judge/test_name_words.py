@@ -1,0 +1,98 @@
+"""Roster names that are also ordinary English words, found by the lexicon rather than a hand list.
+
+The roster here is made of names no hand list of the matcher carries (Bramble, Thistle, Marigold, Cricket,
+Sable): each must be read as a word where the post uses the word, and as the child where it names the child.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from schoolgate.judge.names import NAME_WORDS, find_mentions, is_name_word
+from schoolgate.judge.types import Roster
+
+WORD_ROSTER = """name,role,group,aliases
+Bramble Hirst,pupil,Year 2,
+Thistle Orme,pupil,Year 4,
+Marigold Tench,pupil,Year 1,
+Cricket Dunmore,pupil,Year 5,
+Sable Pryce,pupil,Year 3,
+Harry Bolton,pupil,Year 6,
+Joan Merriweather,staff,Year 2,Mrs Merriweather
+"""
+
+
+@pytest.fixture(scope="module")
+def words_roster() -> Roster:
+    return Roster.from_csv_text(WORD_ROSTER)
+
+
+def pupils(text: str, roster: Roster) -> list[str]:
+    return [m.quote for m in find_mentions(text, roster) if m.role == "pupil" and not m.own_child]
+
+
+def test_the_lexicon_knows_words_no_hand_list_names():
+    for word in ("bramble", "thistle", "marigold", "cricket", "sable"):
+        assert word not in NAME_WORDS
+        assert is_name_word(word)
+        assert is_name_word(word.capitalize())
+
+
+def test_names_the_lexicon_has_but_real_text_uses_as_names_are_not_words():
+    # "harry" and "peter" are verbs in the lexicon; the list made by training/name_words.py says they are
+    # mostly names, so they match like any other first name.
+    assert not is_name_word("harry")
+    assert not is_name_word("peter")
+    assert not is_name_word("sarah")  # not in the lexicon at all
+    assert is_name_word("will")  # the hand list still counts
+
+
+@pytest.mark.parametrize("text", [
+    "Bramble's taken over the allotment behind the car park, bring gloves for the working party",
+    "bramble jelly on the cake stall went in ten minutes",
+    "Thistle seeds all over the playground after the wind, the caretaker's fuming",
+    "Cricket club starts again on Tuesday after school, whites not needed",
+    "the marigolds in the planters outside Year 1 look lovely",
+    "Marigold and lavender in the sensory garden, the little ones love the smell",
+    "Anyone got a sable brush for the art homework? the cheap ones shed everywhere",
+    "watch the cricket on the field tomorrow, the dads are playing the staff",
+    "Comets and stars topic this half term, can we send in a shoebox",
+])
+def test_a_word_name_used_as_the_word_is_not_a_child(text, words_roster):
+    assert pupils(text, words_roster) == []
+
+
+@pytest.mark.parametrize("text,quote", [
+    ("Bramble Hirst got a gold star for reading today", "Bramble Hirst"),
+    ("Bramble pushed my son over in the lunch queue", "Bramble"),
+    ("my girl played with Thistle all afternoon and came home happy", "Thistle"),
+    ("Cricket's mum, can you ring me about Saturday", "Cricket's"),
+    ("Well done Sable, what a brilliant poem in assembly", "Sable"),
+    ("Happy birthday Marigold! Hope you have a lovely day", "Marigold"),
+    ("Marigold got sent out of class again and her mum says it's not her fault", "Marigold"),
+    ("does anyone know what thistle said to my daughter at break, she came home upset", "thistle"),
+    ("who told sable she couldn't play? not on", "sable"),
+    ("Harry ran the whole cross country without stopping", "Harry"),
+])
+def test_the_same_name_used_for_the_child_is_a_mention(text, quote, words_roster):
+    assert quote in pupils(text, words_roster)
+
+
+def test_a_lower_case_word_name_needs_a_lower_case_post(words_roster):
+    # In a post with capitals, "thistle" in lower case is the plant, even beside a verb.
+    assert pupils("The thistle said to be spreading is in Year 4's garden.", words_roster) == []
+
+
+def test_a_parent_introducing_themself_is_not_naming_another_child(words_roster):
+    for text in ("@Joan Merriweather hiya Miss it's Bramble's mum, can you message me about her reading",
+                 "Hi all, this is Sable's dad, is the trip still on?",
+                 "Cricket's mam here, has anyone found a blue coat"):
+        found = [m for m in find_mentions(text, words_roster) if m.role == "pupil"]
+        assert found and all(m.own_child for m in found), text
+    # Asking another child's parent is still naming that child.
+    assert pupils("whoever is Sable's dad can you move your car", words_roster) == ["Sable's"]
+
+
+def test_a_group_member_addressed_by_handle_is_not_a_pupil(words_roster):
+    assert pupils("@thistle ha yes I'll bring the gazebo", words_roster) == []
+    assert pupils("@Harry thanks, see you at the gate", words_roster) == []
