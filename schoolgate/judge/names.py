@@ -354,7 +354,38 @@ def _pronoun_cue(text: str, word: str, nxt: str) -> bool:
     """A capitalised lexicon word-name in a post that speaks of "he"/"she" is the child ("Bracken got sent out
     again, his mam says"); a field of bracken is never "she". Not for the hand list's "Will"/"May" ("Will she
     come?"), and not when a pronoun follows the name."""
-    return word not in NAME_WORDS and nxt not in _PRONOUNS and _PRONOUN_RE.search(text) is not None
+    return word not in NAME_WORDS and (nxt not in _PRONOUNS or nxt == "he" or nxt == "she") \
+        and _PRONOUN_RE.search(text) is not None
+
+
+# Before a capitalised word, these make it the thing, not a child: "the Scout hut", "a Merry Christmas",
+# "an absolute Legend", "her Scout badge".
+# ("that Moss", "that Pepper woman" are people: a demonstrative is not on the list.)
+_THING_PREV = {"the", "a", "an", "some", "any", "no", "every", "each", "my", "your",
+               "his", "her", "their", "its", "absolute", "proper", "real", "total", "utter", "such", "what", "big",
+               "annual", "new", "old", "our"}
+
+
+def _proper_mid_sentence(toks: list[Token], i: int, word: str) -> bool:
+    """A lexicon word-name capitalised in the middle of a sentence, in a post that capitalises normally, is a
+    name ("so proud of Scout today", "stop letting Chance play out") unless a determiner or adjective stands
+    before it or another capitalised word follows it ("the Scout hut", "Merry Christmas", "Flint Castle").
+    Not for the hand list, whose words ("Will", "May", "Hope") keep the stricter person-cue rule."""
+    if word in NAME_WORDS or toks[i].text.isupper():
+        return False
+    prev = toks[i - 1].lower if i > 0 else ""
+    if prev in _THING_PREV:
+        return False
+    if i + 1 < len(toks) and toks[i + 1].text[:1].isupper():
+        return False
+    caps = sum(1 for t in toks if t.text[:1].isupper())
+    return not (len(toks) >= 4 and caps * 2 >= len(toks))  # Title Case Posters Capitalise Everything
+
+
+def _and_my(toks: list[Token], i: int) -> bool:
+    """"Sorrel and my daughter fell out": a word-name beside the poster's own child is a child."""
+    return (i + 2 < len(toks) and toks[i + 1].lower == "and"
+            and toks[i + 2].lower in {"my", "our", "his", "her", "their", "i", "me"})
 
 
 def _person_context(toks: list[Token], i: int, j: int) -> bool:
@@ -444,14 +475,19 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
                     if word not in NAME_WORDS and possessive:
                         # "Heather's out on the fells", "Bracken's taken over": 's is "is"/"has" here.
                         possessive = nxt in POSSESSED
-                    if nxt not in strong and not possessive and not _pronoun_cue(text, word, nxt):
+                    if nxt not in strong and not possessive and not _pronoun_cue(text, word, nxt) \
+                            and not _and_my(toks, i):
                         i += 1
                         continue
-                elif not _person_context(toks, i, i + 1) and not _pronoun_cue(text, word, nxt):
+                elif word not in NAME_WORDS and prev in _THING_PREV:
+                    i += 1  # "the Scout hut", "an absolute Legend"
+                    continue
+                elif not _person_context(toks, i, i + 1) and not _pronoun_cue(text, word, nxt) \
+                        and not _proper_mid_sentence(toks, i, word):
                     i += 1
                     continue
                 conf = min(conf, 0.7)
-                kind = "ambiguous" if word in NAME_WORDS else kind
+                kind = "ambiguous"
             elif word in STOP:
                 i += 1
                 continue

@@ -57,6 +57,10 @@ def test_names_the_lexicon_has_but_real_text_uses_as_names_are_not_words():
     "Anyone got a sable brush for the art homework? the cheap ones shed everywhere",
     "watch the cricket on the field tomorrow, the dads are playing the staff",
     "Comets and stars topic this half term, can we send in a shoebox",
+    "Lovely evening at the Cricket Club presentation, thanks to everyone who came",
+    "Huge thanks to the Cricket club for lending us the marquee",
+    "The kids made an absolute Bramble of the hedge at forest school, he says",
+    "Wishing every family a Thistle-free garden this summer",
 ])
 def test_a_word_name_used_as_the_word_is_not_a_child(text, words_roster):
     assert pupils(text, words_roster) == []
@@ -73,6 +77,10 @@ def test_a_word_name_used_as_the_word_is_not_a_child(text, words_roster):
     ("does anyone know what thistle said to my daughter at break, she came home upset", "thistle"),
     ("who told sable she couldn't play? not on", "sable"),
     ("Harry ran the whole cross country without stopping", "Harry"),
+    ("So proud of Sable today, she read her poem to the whole school", "Sable"),
+    ("Can parents please stop letting Cricket play out on the road after dark", "Cricket"),
+    ("Thistle and my son fell out again over the football", "Thistle"),
+    ("the whole class is frightened of Bramble, he pinches everyone", "Bramble"),
 ])
 def test_the_same_name_used_for_the_child_is_a_mention(text, quote, words_roster):
     assert quote in pupils(text, words_roster)
@@ -81,6 +89,13 @@ def test_the_same_name_used_for_the_child_is_a_mention(text, quote, words_roster
 def test_a_lower_case_word_name_needs_a_lower_case_post(words_roster):
     # In a post with capitals, "thistle" in lower case is the plant, even beside a verb.
     assert pupils("The thistle said to be spreading is in Year 4's garden.", words_roster) == []
+
+
+def test_staff_surnames_that_are_words(words_roster):
+    roster = Roster.from_csv_text("name,role,group,aliases\nGordon Thrush,staff,Year 3,Mr Thrush\n")
+    # "that Thrush fella" is the teacher; "Thrush nest" at the start of a sentence is the bird.
+    assert [m.quote for m in find_mentions("that Thrush fella couldn't run a bath", roster)] == ["Thrush"]
+    assert find_mentions("Thrush nest in the hedge by the gate, please keep the kids back", roster) == []
 
 
 def test_a_parent_introducing_themself_is_not_naming_another_child(words_roster):
