@@ -451,7 +451,13 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
                 # "@buddy ha yes": a group member addressed by their handle, never a pupil.
                 i += 1
                 continue
-            if ambiguous:
+            full_fz = None
+            if ambiguous and kind in ("first", "alias") and _is_cap(toks[i]) and i + 1 < n and _is_cap(toks[i + 1]):
+                full_fz = _fuzzy_full(toks, i, idx)  # "Clover Dixn": a misspelt full name is no word
+            if full_fz is not None:
+                size, entries, conf = full_fz
+                kind = "fuzzy"
+            elif ambiguous:
                 # Ordinary word: needs capital, not sentence-initial (or a strong cue after it) and person context.
                 if not _is_cap(toks[i]):
                     # Lower case says nothing only in a post written without capitals; a strong cue is needed.

@@ -81,6 +81,7 @@ def test_a_word_name_used_as_the_word_is_not_a_child(text, words_roster):
     ("Can parents please stop letting Cricket play out on the road after dark", "Cricket"),
     ("Thistle and my son fell out again over the football", "Thistle"),
     ("the whole class is frightened of Bramble, he pinches everyone", "Bramble"),
+    ("Bramble Hurst pushed my son over again", "Bramble Hurst"),  # a misspelt surname: still the child
 ])
 def test_the_same_name_used_for_the_child_is_a_mention(text, quote, words_roster):
     assert quote in pupils(text, words_roster)
