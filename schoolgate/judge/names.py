@@ -6,9 +6,18 @@ What counts as a mention, and why:
   and governors, any case, with possessives ("Olly's");
 - small misspellings ("Olly Benett") through rapidfuzz, only for capitalised words or next to another
   name word, so ordinary lower-case words never drift onto a name;
-- first names that are also ordinary English words ("Will", "Grace", "May") only when the text makes
-  them a person: capitalised mid-sentence with a person cue beside them (a verb such as "said"/"hit",
-  "with"/"told" before it, a possessive), or as part of a full name;
+- names that are also ordinary English words only when the text makes them a person. Which names are
+  words: the hand list `NAME_WORDS` ("Will", "Grace", "May") plus every word of lemminflect's English
+  lexicon (shipped in its wheel), less those real text writes mostly as names ("harry", "peter": the
+  list `models/name_dominant.txt` made by training/name_words.py); so any roster's "Clover", "Flint" or
+  "Scout" is handled. A word-name is a person as part of a full name (a misspelt surname too), or
+  capitalised with a person cue: a verb such as "said"/"hit" after it, "with"/"told" before it, a
+  possessive ("Clover's mum", not "Heather's out"), "he"/"she" in the post; mid-sentence in a normally
+  capitalised post a lexicon word-name is a person unless "the"/"a"/an adjective stands before it or a
+  capitalised word follows ("the Scout hut", "Merry Christmas"). In a post written all in lower case,
+  only a strong cue counts ("what sorrel wrote"), never "rocky path" or "flint's the hard stone";
+- "it's Jack's mam" / "Jayden's dad here" is the poster introducing themself (own child); "@buddy" is a
+  group member addressed by handle, never a pupil;
 - "my son Olly" / "our Olly" is the poster's own child: reported as a mention with `own_child=True`,
   never as naming another child;
 - without a roster: "Mr/Mrs/Miss/Ms/Dr Surname" and role phrases ("the Year 4 teacher", "the caretaker",
@@ -382,6 +391,26 @@ def _proper_mid_sentence(toks: list[Token], i: int, word: str) -> bool:
     return not (len(toks) >= 4 and caps * 2 >= len(toks))  # Title Case Posters Capitalise Everything
 
 
+# Past tenses and present verbs of what children do, after a sentence-initial lexicon word-name.
+_ACTS = {"ran", "runs", "went", "goes", "came", "comes", "got", "gets", "took", "takes", "gave", "left", "fell", "sat",
+         "stood", "wants", "needs", "loves", "hates", "won", "lost", "broke", "ate", "drew", "swam", "refuses",
+         "won't", "can't", "didn't", "doesn't", "never", "always", "just", "still", "really"}
+
+
+def _acts(toks: list[Token], i: int, word: str) -> bool:
+    """"Flint ran off at pick-up", "Legend got sent home", "Clover started it": a sentence-initial lexicon word
+    followed by a verb of doing. Not for the hand list ("Storm damaged the fence", "Hope needed")."""
+    if word in NAME_WORDS or i + 1 >= len(toks):
+        return False
+    nxt = toks[i + 1].lower
+    return nxt in _ACTS or (len(nxt) > 4 and nxt.endswith("ed") and nxt not in _NOT_ACTS)
+
+
+# "-ed" words after a capitalised word that are adjectives or nouns, not what a child did.
+_NOT_ACTS = {"needed", "wanted", "required", "booked", "cancelled", "closed", "postponed", "reopened", "planned",
+             "arranged", "based", "themed", "shaped", "coloured", "flavoured", "scented", "related", "inspired"}
+
+
 def _and_my(toks: list[Token], i: int) -> bool:
     """"Sorrel and my daughter fell out": a word-name beside the poster's own child is a child."""
     return (i + 2 < len(toks) and toks[i + 1].lower == "and"
@@ -482,7 +511,7 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
                         # "Heather's out on the fells", "Bracken's taken over": 's is "is"/"has" here.
                         possessive = nxt in POSSESSED
                     if nxt not in strong and not possessive and not _pronoun_cue(text, word, nxt) \
-                            and not _and_my(toks, i):
+                            and not _and_my(toks, i) and not _acts(toks, i, word):
                         i += 1
                         continue
                 elif word not in NAME_WORDS and prev in _THING_PREV:

@@ -61,6 +61,8 @@ def test_names_the_lexicon_has_but_real_text_uses_as_names_are_not_words():
     "Huge thanks to the Cricket club for lending us the marquee",
     "The kids made an absolute Bramble of the hedge at forest school, he says",
     "Wishing every family a Thistle-free garden this summer",
+    "Cricket needed for the staff v parents match, sign up at the office",
+    "Sable themed party bags from the PTA stall",
 ])
 def test_a_word_name_used_as_the_word_is_not_a_child(text, words_roster):
     assert pupils(text, words_roster) == []
@@ -82,6 +84,8 @@ def test_a_word_name_used_as_the_word_is_not_a_child(text, words_roster):
     ("Thistle and my son fell out again over the football", "Thistle"),
     ("the whole class is frightened of Bramble, he pinches everyone", "Bramble"),
     ("Bramble Hurst pushed my son over again", "Bramble Hurst"),  # a misspelt surname: still the child
+    ("Cricket ran off at pick-up again and nobody noticed", "Cricket"),
+    ("Marigold started it, not my daughter", "Marigold"),
 ])
 def test_the_same_name_used_for_the_child_is_a_mention(text, quote, words_roster):
     assert quote in pupils(text, words_roster)
