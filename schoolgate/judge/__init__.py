@@ -20,8 +20,6 @@ import re
 import threading
 from collections.abc import Sequence
 
-import numpy as np
-
 from . import confidential as conf
 from . import lexicon, school_heads
 from .decision import decide
@@ -131,21 +129,13 @@ def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | Non
     for (ti, s, e), sc in zip(owner, sent_scores):
         per_text[ti].append((s, e, sc))
     verdicts = [_verdict(t, policy, tox[i], mentions[i], per_text[i]) for i, t in enumerate(texts)]
-    # The school-post heads need the whole post's embedding, a model run as dear as the rest of the judge,
-    # so they are asked only where they could change the decision: an allowed post in which some part of
-    # the judge saw a faint sign of a category (most posts show none and are not embedded again).
-    ask = [i for i, v in enumerate(verdicts) if v.decision == "allow" and school_heads.worth_asking(v.scores) and texts[i].strip()]
+    # The school-post model reads every post the rest of the judge did not block: it may hold an allowed
+    # post, or clear one the rest would only hold. A blocked post is left alone (it could change nothing).
+    ask = [i for i, v in enumerate(verdicts) if v.decision != "block" and texts[i].strip()]
     if ask:
-        # A one-sentence post whose sentence was embedded already is not embedded twice.
-        reuse = {i: per_text[i][0][2].vector for i in ask
-                 if len(per_text[i]) == 1 and per_text[i][0][2].vector is not None
-                 and texts[i][per_text[i][0][0]:per_text[i][0][1]] == texts[i].strip()}
-        todo = [i for i in ask if i not in reuse]
-        fresh = dict(zip(todo, sem.embedder.embed([texts[i].strip() for i in todo]))) if todo else {}
-        probs = school_heads.probabilities(np.stack([reuse[i] if i in reuse else fresh[i] for i in ask]))
+        probs = school_heads.probabilities([texts[i].strip() for i in ask])
         for row, i in enumerate(ask):
-            # A post no head is sure about keeps its verdict (step 6 of `_verdict` would add nothing).
-            if school_heads.sure(probs[row]):
+            if verdicts[i].decision == "review" or school_heads.sure(probs[row]):
                 verdicts[i] = _verdict(texts[i], policy, tox[i], mentions[i], per_text[i], probs[row])
     return verdicts
 
@@ -176,6 +166,9 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
     raw: list[tuple[str, float, int, int, Mention | None, str | None]] = []  # cat, score, start, end, person, clause
     scores = {c: 0.0 for c in CATEGORIES}
     people = [m for m in mentions if m.identifiable]
+    # Categories found by something the school-post model may not overrule (step 6): a child on the
+    # roster, a phone number or address, a phrase rule, the school's own example for a clause.
+    facts: set[str] = set()
 
     def person_in(s: int, e: int) -> Mention | None:
         inside = [m for m in people if m.start < e and m.end > s]
@@ -203,12 +196,14 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         if m.role == "pupil" and not m.own_child:
             scores["naming_child"] = max(scores["naming_child"], m.confidence)
             raw.append(("naming_child", m.confidence, m.start, m.end, m, None))
+            facts.add("naming_child")
 
     # 3. Contact details.
     hits = conf.contact_details(text, [(m.start, m.end) for m in people])
     for h in hits:
         scores["confidential"] = max(scores["confidential"], h.score)
         raw.append(("confidential", h.score, h.start, h.end, None, None))
+        facts.add("confidential")
 
     # 4. Meaning, sentence by sentence.
     for s, e, sc in sents:
@@ -238,6 +233,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 scores[cat] = p
             if p >= MIN_FINDING:
                 raw.append((cat, p, s, e, who, sc.exemplar_clause[k]))
+                if sc.exemplar_clause[k] is not None:
+                    facts.add(cat)
                 if who is not None and cat in ("allegation", "complaint", "staff_contact", "confidential"):
                     raw.append((cat, p, who.start, who.end, who, sc.exemplar_clause[k]))
 
@@ -248,22 +245,26 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         for cue in lexicon.cues(text, (s, e), bool(named), any(m.role in ("staff", "governor") for m in named)):
             if cue.score > scores[cue.category]:
                 scores[cue.category] = cue.score
+            facts.add(cue.category)
             who = person_in(s, e)
             raw.append((cue.category, cue.score, cue.start, cue.end, who, None))
             if who is not None and cue.category in ("allegation", "abuse", "obscene", "threat"):
                 raw.append((cue.category, cue.score, who.start, who.end, who, None))
 
-    # 6. The school-post heads: what posts like this one were labelled, for phrasings no rule foresaw. A
-    # head holds the whole post for a moderator and never blocks; a finding already there is left alone.
+    # 6. The school-post model (`school_heads`): what posts like this one were labelled, for phrasings no
+    # rule foresaw. It holds the whole post for a moderator and never blocks; a finding already there is
+    # left alone.
     if heads is not None and text.strip():
         start = len(text) - len(text.lstrip())
         end = len(text.rstrip())
-        proper_channel = lexicon.benign_context(text)
+        # Only the proper channel overrides the model: it learned praise, and sarcasm dressed as praise
+        # ("must be lovely having thirteen weeks off"), from the posts themselves.
+        proper_channel = lexicon.PROPER_CHANNEL_RE.search(text) is not None
         for cat, _p in school_heads.sure(heads):
             if cat in ("allegation", "complaint") and proper_channel:
-                continue  # a concern taken through the proper channel, or praise, is what the policy asks for
-            if school_heads.MIN_SIGNAL <= scores[cat] < school_heads.HOLD_SCORE:
-                scores[cat] = max(scores[cat], school_heads.HOLD_SCORE)
+                continue  # a concern taken through the proper channel is what the policy asks for
+            if scores[cat] < school_heads.HOLD_SCORE:
+                scores[cat] = school_heads.HOLD_SCORE
                 raw.append((cat, school_heads.HOLD_SCORE, start, end, person_in(start, end), None))
 
     # The school's "non-exhaustive" sentence, for categories its list does not name.
@@ -286,5 +287,14 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         findings.append(Finding(category=cat, clause=clause.id if clause else None, score=round(min(1.0, p), 4),
                                 start=s, end=e, quote=text[s:e], breach=clause is not None))
     decision, explanation = decide(findings, policy, cited)
+    if heads is not None and decision == "review":
+        # The school-post model is sure the post is none of what it would be held for: allow it, unless
+        # something it may not overrule found one of those categories (`facts`).
+        held = {f.category for f in findings if f.breach}
+        if not (held & facts) and all(school_heads.clears(c, heads) for c in held):
+            for c in held:
+                scores[c] = min(scores[c], float(heads[CATEGORIES.index(c)]))
+            findings = [f for f in findings if not f.breach]
+            decision, explanation = decide(findings, policy, {})
     return Verdict(decision=decision, explanation=explanation,
                    scores={c: round(min(1.0, max(0.0, v)), 4) for c, v in scores.items()}, findings=findings)

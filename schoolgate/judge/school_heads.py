@@ -1,68 +1,63 @@
-"""School-post heads: one logistic regression per category on the MiniLM embedding of the whole post.
+"""The school-post model: a MiniLM fine-tuned on parent posts that reads the whole post at once.
 
-The phrase rules (`lexicon.py`) catch what their writer foresaw; these heads carry what 820 parent posts
-by four blind writers have in common, so they also catch phrasings nobody wrote a rule for ("that governor
-wants to remember I know where she walks her dog"). They are trained by `training/train_school_heads.py`.
+The phrase rules (`lexicon.py`) catch what their writer foresaw, and the other models each look at one
+thing (swearing and insults, one sentence's meaning, a name on the roster). This model was trained on
+1,820 parent posts by eight blind writers, labelled with the twelve categories, so it carries what those
+posts have in common: "ring the diocese about her every day" is a pile-on, "must be nice to finish at 3"
+a complaint, "those arms under the fleece" an obscene remark, with no rule for any of them.
+It is trained by `training/finetune_school_posts.py`; `training/eval_school_posts.py` measures it on
+writers it never saw.
 
-A head only ever *holds* a post for a moderator: its finding scores `HOLD_SCORE`, below every category's
-block threshold, only when the head is sure (`MIN_PROBABILITY`) and only when another part of the judge
-saw the same category faintly (`MIN_SIGNAL`). Trained on three blind writers' posts and tried on a
-fourth's, the heads lifted the judge from 54% to 57% of the breaches caught with benign posts held
-unchanged (5%); without the second condition, 64% at 7%. The post embedding costs a second model run
-for the posts it is asked about (`worth_asking`): the judge's CPU per message rose by about a third.
+It acts in two ways, with thresholds chosen on writers it never saw (each scored by a model trained without
+them; mean over the five writers no phrase rule was tuned on): the judge without it caught 59% of their
+breaches and held 8.0% of their benign posts, with it 81% and 6.8%.
+- **hold**: where it is sure (`MIN_PROBABILITY`) of a category the rest of the judge did not hold the post
+  for, the post is held for a moderator with a finding of that category (`HOLD_SCORE`: review, never
+  block; a concern taken through the proper channel is not held as a complaint or an allegation);
+- **clear**: where the rest of the judge would only hold a post (never block it) and the model is sure
+  (`CLEAR_BELOW`) that the post is none of the categories it was held for, the post is allowed. A named
+  child and a phone number or address are never cleared: the roster and the number are facts, not readings.
 """
 
 from __future__ import annotations
 
-import threading
-from importlib import resources
+from collections.abc import Sequence
 
 import numpy as np
 
+from .toxicity_transformer import TransformerStage
 from .types import CATEGORIES
 
-MIN_PROBABILITY = 0.8
-# ...and only when the rest of the judge saw at least a faint sign of the same category: without this the
-# heads held 4.5% of held-out benign school lines (idioms, praise) against 1.5%. (0.05 held 59% of
-# the fourth writer's breaches against 57% at 0.1, but sent two thirds of all posts through the encoder
-# a second time.)
-MIN_SIGNAL = 0.1
+MIN_PROBABILITY = 0.8  # 0.7 for every category caught 83.5% but held 9.9% of benign posts; 0.9, 74% and 5.4%
+# Per category where the left-out writers' posts said so (posts the rest of the judge allowed, held by the
+# model at 0.8 / at the value here, breaches : benign): harassment 28:3 / 35:3, allegation 8:1 / 13:1,
+# threat 28:0 / 35:2, hate 23:0 / 25:0; complaint, the mildest and the most often misread, 29:6 / 21:3.
+HOLD_AT = {"harassment": 0.7, "allegation": 0.7, "threat": 0.7, "hate": 0.7, "complaint": 0.9}
 HOLD_SCORE = 0.75  # the lexicon's CLEAR: reaches review, never block
-
-_lock = threading.Lock()
-_heads: tuple[np.ndarray, np.ndarray] | None = None
-
-
-def _load() -> tuple[np.ndarray, np.ndarray]:
-    global _heads
-    if _heads is None:
-        with _lock:
-            if _heads is None:
-                path = resources.files("schoolgate.judge") / "models" / "school_heads.npz"
-                with resources.as_file(path) as p, np.load(p, allow_pickle=False) as z:
-                    assert tuple(str(c) for c in z["categories"]) == CATEGORIES, "school_heads.npz out of date"
-                    _heads = (z["W"].astype(np.float32), z["b"].astype(np.float32))
-    return _heads
+CLEAR_BELOW = 0.1  # without clearing, 0.8 held 10.0% of benign posts
+# Categories the model has no opinion on: whether a child is named depends on the school's roster.
+NO_HEAD = frozenset({"naming_child"})
 
 
-def probabilities(post_vectors: np.ndarray) -> np.ndarray:
-    """(n, len(CATEGORIES)) probabilities for n post embeddings."""
-    W, b = _load()
-    return 1.0 / (1.0 + np.exp(-(post_vectors @ W + b)))
+class SchoolPostModel(TransformerStage):
+    MODEL_FILE = "school-posts-int8.onnx"
+    META_FILE = "school-posts.json"
+    _instance = None
 
 
-_HEADED: tuple[str, ...] | None = None
+def probabilities(texts: Sequence[str]) -> np.ndarray:
+    """(len(texts), len(CATEGORIES)) probabilities, one row per post."""
+    model = SchoolPostModel.load()
+    assert model.heads == CATEGORIES, "school-posts.json out of date"
+    return model.probabilities(list(texts))
 
 
-def worth_asking(scores: dict[str, float]) -> bool:
-    """True when some category with a head has a score the head could lift to a hold."""
-    global _HEADED
-    if _HEADED is None:
-        W, b = _load()
-        _HEADED = tuple(c for c, bias in zip(CATEGORIES, b) if bias > -20.0)  # -20: no head for it
-    return any(MIN_SIGNAL <= scores.get(c, 0.0) < HOLD_SCORE for c in _HEADED)
+def sure(probs: Sequence[float]) -> list[tuple[str, float]]:
+    """(category, probability) for one post's categories that reach their threshold (`HOLD_AT`, else
+    MIN_PROBABILITY)."""
+    return [(c, float(p)) for c, p in zip(CATEGORIES, probs) if c not in NO_HEAD and p >= HOLD_AT.get(c, MIN_PROBABILITY)]
 
 
-def sure(probs: np.ndarray) -> list[tuple[str, float]]:
-    """(category, probability) for one post's heads that reach MIN_PROBABILITY."""
-    return [(c, float(p)) for c, p in zip(CATEGORIES, probs) if p >= MIN_PROBABILITY]
+def clears(category: str, probs: Sequence[float]) -> bool:
+    """True when the model is sure one post is not `category`."""
+    return category not in NO_HEAD and float(probs[CATEGORIES.index(category)]) < CLEAR_BELOW
