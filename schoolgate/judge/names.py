@@ -121,7 +121,14 @@ POSSESSED = {"mum", "mam", "mom", "mummy", "mother", "dad", "daddy", "father", "
              "nan", "nana", "nanna", "gran", "granny", "grandma", "grandad", "grandpa", "auntie", "aunt", "uncle",
              "brother", "sister", "sibling", "siblings", "friend", "friends", "birthday", "party", "coat", "bag",
              "lunchbox", "behaviour", "behavior", "teacher", "reading", "book", "bike", "shoes", "house", "sister's",
-             "brother's", "mum's", "dad's", "mam's", "little", "big", "older", "younger", "twin", "cousin"}
+             "brother's", "mum's", "dad's", "mam's", "little", "big", "older", "younger", "twin", "cousin",
+             "hair", "face", "hand", "hands", "arm", "leg", "jumper", "cardigan", "kit", "pe", "lunch", "bottle",
+             "homework", "spellings", "phone", "ipad", "tablet", "drawing", "picture", "work", "name", "seat",
+             "place", "turn", "fault", "idea", "dog", "cat", "nanny", "grandparents", "granddad", "mummy's", "carer",
+             "foster", "stepdad", "stepmum", "step", "gang", "group", "table", "pal", "pals", "mate", "mates", "best",
+             "new", "first", "last",
+             # "Clover's been crying", "Grace's always left out": the contraction, but of what a child does.
+             "been", "always", "never", "not", "being", "started", "getting"}
 PARENT_WORDS = {"mum", "mam", "mom", "mummy", "mammy", "mother", "dad", "daddy", "father", "nan", "nana", "gran",
                 "grandma", "grandad", "stepmum", "stepdad", "carer"}
 MONTH_PREV = {"in", "of", "since", "until", "till", "by", "on", "early", "late", "mid", "end", "this", "next",
@@ -507,7 +514,7 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
                 elif initial:
                     strong = STRONG_NEXT if word in MONTHS else STRONG_NEXT | {"is", "was", "has", "had"}
                     possessive = toks[i].text.lower().endswith(("'s", "’s"))
-                    if word not in NAME_WORDS and possessive:
+                    if possessive:
                         # "Heather's out on the fells", "Bracken's taken over": 's is "is"/"has" here.
                         possessive = nxt in POSSESSED
                     if nxt not in strong and not possessive and not _pronoun_cue(text, word, nxt) \

@@ -116,3 +116,14 @@ def test_a_parent_introducing_themself_is_not_naming_another_child(words_roster)
 def test_a_group_member_addressed_by_handle_is_not_a_pupil(words_roster):
     assert pupils("@thistle ha yes I'll bring the gazebo", words_roster) == []
     assert pupils("@Harry thanks, see you at the gate", words_roster) == []
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Holly's out in force on the hedges by the car park this year", []),
+    ("Hunter's moon is due on Thursday, worth staying up for", []),
+    ("Holly's been crying every morning at the gate, is she ok?", ["Holly's"]),
+    ("Holly's mum, could you give me a ring about Saturday", ["Holly's"]),
+])
+def test_a_word_name_with_s_at_the_start_of_a_sentence(text, want):
+    roster = Roster.from_csv_text("name,role,group,aliases\nHolly Fenwick,pupil,Year 2,\nHunter Bligh,pupil,Year 4,\n")
+    assert pupils(text, roster) == want
