@@ -11,7 +11,8 @@ examples overlap the validation sentences and would flatter the numbers). The sa
 judged with the gate off (every sentence embedded) to show what the fast first pass costs in recall.
 Names: a generated set of roster mentions and name traps. Toxicity: `bench/judge_toxicity.py`'s
 `evaluate()` when present (OLID macro-F1 next to alt-profanity-check, span F1).
-Scenarios: `bench/judge_scenarios.py` on `bench/data/scenarios.tsv` (342 school posts written by hand
+Scenarios: `bench/judge_scenarios.py` on the held-out blind sets `bench/data/scenarios-heldout-a.tsv` and
+`-b.tsv` (320 posts), then a line each for the older held-out sets, among them `bench/data/scenarios.tsv` (342 school posts written by hand
 for issue 11 before any rule was tuned; never trained on), per category and per school.
 alt-profanity-check sits beside each table where it is installed (a bench-only import, never a product
 dependency): its one "profane" label is taken as a prediction of each category.
@@ -135,15 +136,26 @@ def semantic_peer_f1(predict) -> dict[str, float]:
     return out
 
 
+# The held-out school-scenario set the issue asks for: 320 posts by two blind writers (each with a roster
+# of their own), written on 1 December and never trained on, read or tuned on; and the older held-out sets.
+HELD_OUT_MAIN = ("scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv")
+HELD_OUT_MORE = ("scenarios-fresh-heldout.tsv", "scenarios.tsv", "scenarios-after.tsv")
+
+
 def scenario_table(predict) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     import judge_scenarios as js
 
-    results = js.judge()
+    def judged(name: str) -> list:
+        return js.judge(rows=js.load(name), rosters=js.roster_prefix(name))
+
+    per_file = {name: judged(name) for name in HELD_OUT_MAIN}
+    results = [x for name in HELD_OUT_MAIN for x in per_file[name]]
     s = js.summary(results)
-    rows = js.load()
+    rows = [r for r, _, _ in results]
     theirs = predict([r["text"] for r in rows]) >= 0.5 if predict else None
-    print(f"\n## Scenario set ({s['n']} posts, bench/data/scenarios.tsv: written by hand before tuning, never trained on)\n")
+    print(f"\n## Held-out scenario set ({s['n']} posts: bench/data/{' + '.join(HELD_OUT_MAIN)}; two blind writers, "
+          "never trained on or tuned on)\n")
     print("| category | positives | precision | recall | F1 | alt-profanity-check F1 (profane = this category) |")
     print("|---|---|---|---|---|---|")
     for cat, (n, p, r, f) in s["per"].items():
@@ -160,9 +172,10 @@ def scenario_table(predict) -> None:
           f"{s['exact']:.0%}; block-vs-review right for {s['ladder']:.0%} of the breaches caught")
     if theirs is not None:
         print(f"- alt-profanity-check (profane = held): breaches caught {theirs[bad].mean():.0%}, benign held {theirs[~bad].mean():.0%}")
-    after = js.summary(js.judge(rows=js.load("scenarios-after.tsv")))
-    print(f"- bench/data/scenarios-after.tsv ({after['n']} posts written after the rules): breaches caught {after['caught']:.0%}, "
-          f"benign held {after['benign_held']:.0%}, decision exactly as expected {after['exact']:.0%}")
+    for name in HELD_OUT_MAIN + HELD_OUT_MORE:
+        other = js.summary(per_file[name] if name in per_file else judged(name))
+        print(f"- bench/data/{name} ({other['n']} posts): breaches caught {other['caught']:.0%}, "
+              f"benign held {other['benign_held']:.0%}, decision exactly as expected {other['exact']:.0%}")
 
 
 def main() -> None:
