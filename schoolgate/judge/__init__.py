@@ -110,6 +110,9 @@ def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | Non
     # meaning: both ONNX Runtime sessions release the GIL, so the fine-tuned stage and the sentence
     # encoder use both cores. One message (a post, a comment) stays on the caller's thread.
     pending = _pool().submit(model.score_batch, texts) if len(texts) >= PARALLEL_MIN else None
+    # One message (a comment being posted): the school-post model reads it on a second thread while the
+    # rest of the judge works, so the parent waits for the slower of the two rather than for both.
+    early = _pool().submit(school_heads.probabilities, [texts[0].strip()]) if len(texts) == 1 and texts[0].strip() else None
     tox = None if pending is not None else model.score_batch(texts)
     sem = SemanticModel.load()
 
@@ -133,7 +136,7 @@ def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | Non
     # post, or clear one the rest would only hold. A blocked post is left alone (it could change nothing).
     ask = [i for i, v in enumerate(verdicts) if v.decision != "block" and texts[i].strip()]
     if ask:
-        probs = school_heads.probabilities([texts[i].strip() for i in ask])
+        probs = early.result() if early is not None else school_heads.probabilities([texts[i].strip() for i in ask])
         for row, i in enumerate(ask):
             if verdicts[i].decision == "review" or school_heads.sure(probs[row]):
                 verdicts[i] = _verdict(texts[i], policy, tox[i], mentions[i], per_text[i], probs[row])
