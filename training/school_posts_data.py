@@ -26,7 +26,8 @@ from schoolgate.judge.types import CATEGORIES  # noqa: E402
 # One blind writer per set (the writer of scenarios-fresh-dev.tsv also wrote scenarios-fresh-heldout.tsv).
 WRITERS = {"dev": "scenarios-fresh-dev.tsv", "dev2": "scenarios-fresh-dev2.tsv", "dev3": "scenarios-fresh-dev3.tsv",
            "dev4": "scenarios-fresh-dev4.tsv", "w5": "scenarios-w5.tsv", "w6": "scenarios-w6.tsv",
-           "w7": "scenarios-w7.tsv", "w8": "scenarios-w8.tsv"}
+           "w7": "scenarios-w7.tsv", "w8": "scenarios-w8.tsv", "w9": "scenarios-w9.tsv", "w10": "scenarios-w10.tsv",
+           "w11": "scenarios-w11.tsv", "w12": "scenarios-w12.tsv"}
 HELD_OUT = {"scenarios.tsv", "scenarios-after.tsv", "scenarios-fresh-heldout.tsv",
             "scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv"}
 # judge_sentences.tsv labels -> categories ("sensitive" is the confidential signal).
