@@ -75,10 +75,13 @@ def decide(run: dict, probs: np.ndarray) -> str:
     return judge._verdict(run["text"], policy, tox, mentions, sents, probs).decision
 
 
-def rates(runs: list[dict], decisions: list[str]) -> tuple[float, float]:
+def rates(runs: list[dict], decisions: list[str]) -> tuple[float, float, float, float]:
+    """Breaches caught, benign posts held, benign posts blocked, decisions exactly as labelled."""
     bad = [d for r, d in zip(runs, decisions) if r["cats"]]
     good = [d for r, d in zip(runs, decisions) if not r["cats"]]
-    return (sum(d != "allow" for d in bad) / max(1, len(bad)), sum(d != "allow" for d in good) / max(1, len(good)))
+    return (sum(d != "allow" for d in bad) / max(1, len(bad)), sum(d != "allow" for d in good) / max(1, len(good)),
+            sum(d == "block" for d in good) / max(1, len(good)),
+            sum(d == r["decision"] for r, d in zip(runs, decisions)) / max(1, len(runs)))
 
 
 def main() -> None:
@@ -99,17 +102,27 @@ def main() -> None:
     def row(name: str, cells: dict[str, tuple[float, float]]) -> None:
         mean = lambda ws, k: np.mean([cells[w][k] for w in ws])  # noqa: E731
         print(f"| {name} | " + " | ".join(f"{cells[w][0]:.0%} / {cells[w][1]:.0%}" for w in runs)
-              + f" | {mean(honest, 0):.1%} / {mean(honest, 1):.1%} | {mean(runs, 0):.1%} / {mean(runs, 1):.1%} |", flush=True)
+              + f" | {mean(honest, 0):.1%} / {mean(honest, 1):.1%} | {mean(runs, 0):.1%} / {mean(runs, 1):.1%} "
+              f"| {mean(honest, 2):.1%} | {mean(honest, 3):.1%} |", flush=True)
 
     print(f"Breaches caught / benign posts held, each writer scored by a model trained without it "
           f"(phrase rules were tuned on {', '.join(sorted(RULES_TUNED_ON))}).\n")
-    print("| | " + " | ".join(f"{w} ({len(runs[w])})" for w in runs) + " | mean, writers no rule was tuned on | mean, all |")
-    print("|---|" + "---|" * (len(runs) + 2))
+    print("| | " + " | ".join(f"{w} ({len(runs[w])})" for w in runs) + " | mean, writers no rule was tuned on | mean, all "
+          "| benign blocked (no rule tuned) | decision as labelled (no rule tuned) |")
+    print("|---|" + "---|" * (len(runs) + 4))
     row("without the model", {w: rates(runs[w], [r["base"].decision for r in runs[w]]) for w in runs})
     settings = [(school_heads.MIN_PROBABILITY, school_heads.CLEAR_BELOW)]
     if args.grid:
         settings += [(mp, cb) for mp in (0.6, 0.7, 0.8, 0.9) for cb in (0.0, 0.05, 0.1, 0.2)
                      if (mp, cb) != settings[0]]
+    for block_at in (0.9, 0.95, 0.98):
+        saved_block = school_heads.BLOCK_AT
+        school_heads.BLOCK_AT = block_at
+        try:
+            cells = {w: rates(runs[w], [decide(r, p) for r, p in zip(runs[w], probs[w])]) for w in runs}
+        finally:
+            school_heads.BLOCK_AT = saved_block
+        row(f"shipped, and the model's threat / hate / allegation at {block_at} or more may block", cells)
     saved = school_heads.MIN_PROBABILITY, school_heads.CLEAR_BELOW, school_heads.HOLD_AT
     try:
         for k, (mp, cb) in enumerate(settings):

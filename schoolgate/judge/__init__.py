@@ -263,12 +263,13 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         # Only the proper channel overrides the model: it learned praise, and sarcasm dressed as praise
         # ("must be lovely having thirteen weeks off"), from the posts themselves.
         proper_channel = lexicon.PROPER_CHANNEL_RE.search(text) is not None
-        for cat, _p in school_heads.sure(heads):
+        for cat, p in school_heads.sure(heads):
             if cat in ("allegation", "complaint") and proper_channel:
                 continue  # a concern taken through the proper channel is what the policy asks for
-            if scores[cat] < school_heads.HOLD_SCORE:
-                scores[cat] = school_heads.HOLD_SCORE
-                raw.append((cat, school_heads.HOLD_SCORE, start, end, person_in(start, end), None))
+            score = school_heads.finding_score(cat, p)
+            if scores[cat] < score:
+                scores[cat] = score
+                raw.append((cat, score, start, end, person_in(start, end), None))
 
     # The school's "non-exhaustive" sentence, for categories its list does not name.
     unlisted = policy.non_exhaustive()

@@ -11,9 +11,11 @@ writers it never saw.
 It acts in two ways, with thresholds chosen on writers it never saw (each scored by a model trained without
 them; mean over the five writers no phrase rule was tuned on): the judge without it caught 59% of their
 breaches and held 8.0% of their benign posts, with it 81% and 6.8%.
-- **hold**: where it is sure (`MIN_PROBABILITY`) of a category the rest of the judge did not hold the post
-  for, the post is held for a moderator with a finding of that category (`HOLD_SCORE`: review, never
-  block; a concern taken through the proper channel is not held as a complaint or an allegation);
+- **hold**: where it is sure (`MIN_PROBABILITY`, `HOLD_AT`) of a category the rest of the judge did not
+  hold the post for, the post is held for a moderator with a finding of that category (`HOLD_SCORE`:
+  review; a concern taken through the proper channel is not held as a complaint or an allegation). Where
+  it is all but certain (`BLOCK_AT`) of a threat, hate or an allegation, the finding scores as severe and
+  the school's own clause for it blocks the post, as it would a threat the rules found;
 - **clear**: where the rest of the judge would only hold a post (never block it) and the model is sure
   (`CLEAR_BELOW`) that the post is none of the categories it was held for, the post is allowed. A named
   child and a phone number or address are never cleared: the roster and the number are facts, not readings.
@@ -34,6 +36,18 @@ MIN_PROBABILITY = 0.8  # 0.7 for every category caught 83.5% but held 9.9% of be
 # threat 28:0 / 35:2, hate 23:0 / 25:0; complaint, the mildest and the most often misread, 29:6 / 21:3.
 HOLD_AT = {"harassment": 0.7, "allegation": 0.7, "threat": 0.7, "hate": 0.7, "complaint": 0.9}
 HOLD_SCORE = 0.75  # the lexicon's CLEAR: reaches review, never block
+# Where the model is all but certain of a severe category, its finding scores as the lexicon's SEVERE:
+# the school's specific clause for that category blocks (a category it does not list still only holds).
+# On the left-out writers (`training/eval_school_posts.py`): decisions exactly as labelled 74.8% -> 79.1%,
+# benign posts blocked unchanged (1.1%, all by other parts of the judge).
+BLOCK_AT = 0.9
+SEVERE = frozenset({"threat", "hate", "allegation"})
+SEVERE_SCORE = 0.92
+
+
+def finding_score(category: str, probability: float) -> float:
+    """The score of the model's finding for `category` at `probability` (one it is sure of)."""
+    return SEVERE_SCORE if category in SEVERE and probability >= BLOCK_AT else HOLD_SCORE
 CLEAR_BELOW = 0.1  # without clearing, 0.8 held 10.0% of benign posts
 # Categories the model has no opinion on: whether a child is named depends on the school's roster.
 NO_HEAD = frozenset({"naming_child"})

@@ -36,14 +36,24 @@ def test_the_model_holds_what_no_rule_foresaw(sw, roster, monkeypatch, category,
     assert analyse(text, sw, roster).decision == "allow"  # the model made the difference
 
 
-def test_the_model_holds_but_never_blocks(sw, roster, monkeypatch):
+def test_the_model_holds_and_blocks_only_a_severe_category_it_is_all_but_certain_of(sw, hh, roster, monkeypatch):
     text = "I am going to have it out with the head tomorrow morning."
     monkeypatch.setattr(school_heads, "probabilities", _unsure)
     assert analyse(text, sw, roster).decision == "allow"
-    monkeypatch.setattr(school_heads, "probabilities", _saying(threat=1.0))
+    monkeypatch.setattr(school_heads, "probabilities", _saying(threat=school_heads.BLOCK_AT - 0.01))
     v = analyse(text, sw, roster)
     assert v.decision == "review"
     assert [f.score for f in v.findings if f.category == "threat"] == [school_heads.HOLD_SCORE]
+    monkeypatch.setattr(school_heads, "probabilities", _saying(threat=0.99))
+    v = analyse(text, sw, roster)
+    assert v.decision == "block"
+    assert [f.score for f in v.findings if f.category == "threat"] == [school_heads.SEVERE_SCORE]
+    # A mild category holds at most, however sure the model is.
+    monkeypatch.setattr(school_heads, "probabilities", _saying(complaint=1.0, staff_contact=1.0))
+    assert analyse("We had a lovely chat at the gate about the trip.", sw, roster).decision == "review"
+    # A category the school's list does not name only holds (the "non-exhaustive" sentence never blocks).
+    monkeypatch.setattr(school_heads, "probabilities", _saying(staff_contact=1.0))
+    assert analyse("We had a lovely chat at the gate about the trip.", hh, roster).decision == "review"
 
 
 def test_a_concern_through_the_proper_channel_is_not_held_as_a_complaint(sw, roster, monkeypatch):
