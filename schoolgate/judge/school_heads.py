@@ -2,15 +2,15 @@
 
 The phrase rules (`lexicon.py`) catch what their writer foresaw, and the other models each look at one
 thing (swearing and insults, one sentence's meaning, a name on the roster). This model was trained on
-1,820 parent posts by eight blind writers, labelled with the twelve categories, so it carries what those
+2,820 parent posts by twelve blind writers, labelled with the twelve categories, so it carries what those
 posts have in common: "ring the diocese about her every day" is a pile-on, "must be nice to finish at 3"
 a complaint, "those arms under the fleece" an obscene remark, with no rule for any of them.
 It is trained by `training/finetune_school_posts.py`; `training/eval_school_posts.py` measures it on
 writers it never saw.
 
 It acts in two ways, with thresholds chosen on writers it never saw (each scored by a model trained without
-them; mean over the five writers no phrase rule was tuned on): the judge without it caught 59% of their
-breaches and held 8.0% of their benign posts, with it 81% and 6.8%.
+them; mean over the nine writers no phrase rule was tuned on): the judge without it caught 64% of their
+breaches and held 7.5% of their benign posts, with it 84% and 8.1% (`training/README.md` has the table).
 - **hold**: where it is sure (`MIN_PROBABILITY`, `HOLD_AT`) of a category the rest of the judge did not
   hold the post for, the post is held for a moderator with a finding of that category (`HOLD_SCORE`:
   review; a concern taken through the proper channel is not held as a complaint or an allegation). Where
@@ -30,7 +30,7 @@ import numpy as np
 from .toxicity_transformer import TransformerStage
 from .types import CATEGORIES
 
-MIN_PROBABILITY = 0.8  # 0.7 for every category caught 83.5% but held 9.9% of benign posts; 0.9, 74% and 5.4%
+MIN_PROBABILITY = 0.8  # first five writers: 0.7 for every category caught 83.5% but held 9.9% of benign posts; 0.9, 74% and 5.4%
 # Per category where the left-out writers' posts said so (posts the rest of the judge allowed, held by the
 # model at 0.8 / at the value here, breaches : benign): harassment 28:3 / 35:3, allegation 8:1 / 13:1,
 # threat 28:0 / 35:2, hate 23:0 / 25:0; complaint, the mildest and the most often misread, 29:6 / 21:3.
@@ -48,7 +48,7 @@ SEVERE_SCORE = 0.92
 def finding_score(category: str, probability: float) -> float:
     """The score of the model's finding for `category` at `probability` (one it is sure of)."""
     return SEVERE_SCORE if category in SEVERE and probability >= BLOCK_AT else HOLD_SCORE
-CLEAR_BELOW = 0.1  # without clearing, 0.8 held 10.0% of benign posts
+CLEAR_BELOW = 0.1  # first five writers: without clearing, 0.8 held 10.0% of benign posts
 # Categories the model has no opinion on: whether a child is named depends on the school's roster.
 NO_HEAD = frozenset({"naming_child"})
 
