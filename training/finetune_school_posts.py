@@ -42,7 +42,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import school_posts_data as spd  # noqa: E402
-from finetune_toxicity import minilm_dir  # noqa: E402
+from finetune_toxicity import minilm_dir, optimiser_step  # noqa: E402
 
 from schoolgate.judge.types import CATEGORIES  # noqa: E402
 
@@ -129,11 +129,7 @@ def train(hold: set[str]) -> tuple[Net, object]:
             logits = net(*encode(tok, [texts[i] for i in b]))
             loss_el = torch.nn.functional.binary_cross_entropy_with_logits(logits, Y[b], pos_weight=pos_weight, reduction="none")
             loss = (loss_el * mask).sum() / (mask.sum() * len(b))
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            optimiser_step(net, opt, sched, loss)
             step += 1
             run_loss = 0.95 * run_loss + 0.05 * float(loss.detach()) if step > 1 else float(loss)
             if step % 50 == 0:

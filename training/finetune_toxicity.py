@@ -191,6 +191,15 @@ def teacher_logits(tok, texts: list[str], idx: list[int], teacher: str) -> np.nd
     return out
 
 
+def optimiser_step(net, opt, sched, loss) -> None:
+    """One step: gradients clipped at norm 1.0, the optimiser and its schedule advanced."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    opt.step()
+    sched.step()
+
+
 def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     best = (0.5, -1.0)
     for t in np.linspace(0.05, 0.95, 91):
@@ -253,11 +262,7 @@ def train() -> None:
             if T is not None:
                 soft = torch.nn.functional.binary_cross_entropy_with_logits(logits, T[b])
                 loss = (1 - DISTIL_WEIGHT) * loss + DISTIL_WEIGHT * soft
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            optimiser_step(net, opt, sched, loss)
             step += 1
             seen += len(b)
             run_loss = 0.98 * run_loss + 0.02 * float(loss.detach()) if step > 1 else float(loss)
