@@ -27,7 +27,8 @@ from schoolgate.judge.types import CATEGORIES  # noqa: E402
 WRITERS = {"dev": "scenarios-fresh-dev.tsv", "dev2": "scenarios-fresh-dev2.tsv", "dev3": "scenarios-fresh-dev3.tsv",
            "dev4": "scenarios-fresh-dev4.tsv", "w5": "scenarios-w5.tsv", "w6": "scenarios-w6.tsv",
            "w7": "scenarios-w7.tsv", "w8": "scenarios-w8.tsv", "w9": "scenarios-w9.tsv", "w10": "scenarios-w10.tsv",
-           "w11": "scenarios-w11.tsv", "w12": "scenarios-w12.tsv"}
+           "w11": "scenarios-w11.tsv", "w12": "scenarios-w12.tsv", "w13": "scenarios-w13.tsv", "w14": "scenarios-w14.tsv",
+           "w15": "scenarios-w15.tsv", "w16": "scenarios-w16.tsv"}
 HELD_OUT = {"scenarios.tsv", "scenarios-after.tsv", "scenarios-fresh-heldout.tsv",
             "scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv"}
 # judge_sentences.tsv labels -> categories ("sensitive" is the confidential signal).

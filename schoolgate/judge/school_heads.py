@@ -2,7 +2,7 @@
 
 The phrase rules (`lexicon.py`) catch what their writer foresaw, and the other models each look at one
 thing (swearing and insults, one sentence's meaning, a name on the roster). This model was trained on
-2,820 parent posts by twelve blind writers, labelled with the twelve categories, so it carries what those
+3,826 parent posts by sixteen blind writers, labelled with the twelve categories, so it carries what those
 posts have in common: "ring the diocese about her every day" is a pile-on, "must be nice to finish at 3"
 a complaint, "those arms under the fleece" an obscene remark, with no rule for any of them.
 It is trained by `training/finetune_school_posts.py`; `training/eval_school_posts.py` measures it on
@@ -10,7 +10,7 @@ writers it never saw.
 
 It acts in two ways, with thresholds chosen on writers it never saw (each scored by a model trained without
 them; mean over the nine writers no phrase rule was tuned on): the judge without it caught 64% of their
-breaches and held 7.5% of their benign posts, with it 84% and 8.1% (`training/README.md` has the table).
+breaches and held 7.5% of their benign posts, with it 85% and 7.3% (`training/README.md` has the table).
 - **hold**: where it is sure (`MIN_PROBABILITY`, `HOLD_AT`) of a category the rest of the judge did not
   hold the post for, the post is held for a moderator with a finding of that category (`HOLD_SCORE`:
   review; a concern taken through the proper channel is not held as a complaint or an allegation). Where
@@ -33,8 +33,10 @@ from .types import CATEGORIES
 MIN_PROBABILITY = 0.8  # first five writers: 0.7 for every category caught 83.5% but held 9.9% of benign posts; 0.9, 74% and 5.4%
 # Per category where the left-out writers' posts said so (posts the rest of the judge allowed, held by the
 # model at 0.8 / at the value here, breaches : benign): harassment 28:3 / 35:3, allegation 8:1 / 13:1,
-# threat 28:0 / 35:2, hate 23:0 / 25:0; complaint, the mildest and the most often misread, 29:6 / 21:3.
-HOLD_AT = {"harassment": 0.7, "allegation": 0.7, "threat": 0.7, "hate": 0.7, "complaint": 0.9}
+# hate 23:0 / 25:0; complaint, the mildest and the most often misread, 29:6 / 21:3. Threat stays at 0.8:
+# at 0.7 (28:0 / 35:2) it held jokes like "he won't be smiling when he sees the homework, haha"; over
+# nine left-out writers 0.8 catches 84.6% and holds 7.0% of benign posts, 0.7 85.0% and 7.3%.
+HOLD_AT = {"harassment": 0.7, "allegation": 0.7, "hate": 0.7, "complaint": 0.9}
 HOLD_SCORE = 0.75  # the lexicon's CLEAR: reaches review, never block
 # Where the model is all but certain of a severe category, its finding scores as the lexicon's SEVERE:
 # the school's specific clause for that category blocks (a category it does not list still only holds).

@@ -30,7 +30,7 @@ def _saying(**probs):
 @pytest.mark.parametrize("category, text", HELD_BY_THE_MODEL)
 def test_the_model_holds_what_no_rule_foresaw(sw, roster, monkeypatch, category, text):
     v = analyse(text, sw, roster)
-    assert v.decision == "review"
+    assert v.decision != "allow"  # held, or blocked where it is all but certain of a threat
     assert any(f.category == category and f.breach for f in v.findings)
     monkeypatch.setattr(school_heads, "probabilities", _unsure)
     assert analyse(text, sw, roster).decision == "allow"  # the model made the difference
