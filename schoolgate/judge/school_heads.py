@@ -10,7 +10,7 @@ writers it never saw.
 
 It acts in two ways, with thresholds chosen on writers it never saw (each scored by a model trained without
 them; mean over the nine writers no phrase rule was tuned on): the judge without it caught 64% of their
-breaches and held 7.5% of their benign posts, with it 85% and 7.3% (`training/README.md` has the table).
+breaches and held 7.5% of their benign posts, with it 85% and 7.0% (`training/README.md` has the table).
 - **hold**: where it is sure (`MIN_PROBABILITY`, `HOLD_AT`) of a category the rest of the judge did not
   hold the post for, the post is held for a moderator with a finding of that category (`HOLD_SCORE`:
   review; a concern taken through the proper channel is not held as a complaint or an allegation). Where
