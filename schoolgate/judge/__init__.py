@@ -255,8 +255,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 raw.append((cue.category, cue.score, who.start, who.end, who, None))
 
     # 6. The school-post model (`school_heads`): what posts like this one were labelled, for phrasings no
-    # rule foresaw. It holds the whole post for a moderator and never blocks; a finding already there is
-    # left alone.
+    # rule foresaw. It holds the whole post for a moderator, and blocks only a threat, hate or allegation it
+    # is all but certain of; a finding already there is left alone.
     if heads is not None and text.strip():
         start = len(text) - len(text.lstrip())
         end = len(text.rstrip())

@@ -17,8 +17,9 @@ breaches and held 7.5% of their benign posts, with it 85% and 7.0% (`training/RE
   it is all but certain (`BLOCK_AT`) of a threat, hate or an allegation, the finding scores as severe and
   the school's own clause for it blocks the post, as it would a threat the rules found;
 - **clear**: where the rest of the judge would only hold a post (never block it) and the model is sure
-  (`CLEAR_BELOW`) that the post is none of the categories it was held for, the post is allowed. A named
-  child and a phone number or address are never cleared: the roster and the number are facts, not readings.
+  (`CLEAR_BELOW`) that the post is none of the categories it was held for, the post is allowed. What a
+  named child, a phone number or address, a phrase rule or the school's own clause example found is never
+  cleared: the roster and the number are facts, and the rules and examples were written on purpose.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import lexicon
 from .toxicity_transformer import TransformerStage
 from .types import CATEGORIES
 
@@ -37,19 +39,16 @@ MIN_PROBABILITY = 0.8  # first five writers: 0.7 for every category caught 83.5%
 # at 0.7 (28:0 / 35:2) it held jokes like "he won't be smiling when he sees the homework, haha"; over
 # nine left-out writers 0.8 catches 84.6% and holds 7.0% of benign posts, 0.7 85.0% and 7.3%.
 HOLD_AT = {"harassment": 0.7, "allegation": 0.7, "hate": 0.7, "complaint": 0.9}
-HOLD_SCORE = 0.75  # the lexicon's CLEAR: reaches review, never block
+HOLD_SCORE = lexicon.CLEAR  # reaches review, never block
 # Where the model is all but certain of a severe category, its finding scores as the lexicon's SEVERE:
 # the school's specific clause for that category blocks (a category it does not list still only holds).
-# On the left-out writers (`training/eval_school_posts.py`): decisions exactly as labelled 74.8% -> 79.1%,
-# benign posts blocked unchanged (1.1%, all by other parts of the judge).
+# On the first five left-out writers (`training/eval_school_posts.py`): decisions exactly as labelled
+# 74.8% -> 79.1%, benign posts blocked unchanged (1.1%, all by other parts of the judge); over nine,
+# 68.1% -> 81.1% with the rest of the model, benign posts blocked 0.8% -> 0.9%.
 BLOCK_AT = 0.9
 SEVERE = frozenset({"threat", "hate", "allegation"})
-SEVERE_SCORE = 0.92
+SEVERE_SCORE = lexicon.SEVERE
 
-
-def finding_score(category: str, probability: float) -> float:
-    """The score of the model's finding for `category` at `probability` (one it is sure of)."""
-    return SEVERE_SCORE if category in SEVERE and probability >= BLOCK_AT else HOLD_SCORE
 CLEAR_BELOW = 0.1  # first five writers: without clearing, 0.8 held 10.0% of benign posts
 # Categories the model has no opinion on: whether a child is named depends on the school's roster.
 NO_HEAD = frozenset({"naming_child"})
@@ -66,6 +65,11 @@ def probabilities(texts: Sequence[str]) -> np.ndarray:
     model = SchoolPostModel.load()
     assert model.heads == CATEGORIES, "school-posts.json out of date"
     return model.probabilities(list(texts))
+
+
+def finding_score(category: str, probability: float) -> float:
+    """The score of the model's finding for `category` at `probability` (one it is sure of)."""
+    return SEVERE_SCORE if category in SEVERE and probability >= BLOCK_AT else HOLD_SCORE
 
 
 def sure(probs: Sequence[float]) -> list[tuple[str, float]]:
