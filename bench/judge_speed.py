@@ -112,70 +112,44 @@ def latency(texts: list[str], school: str = "stokes-wood") -> tuple[float, float
 
 def cpu_split(texts: list[str], school: str = "stokes-wood", chunk: int | None = None) -> dict[str, float]:
     """Where one worker's CPU goes on `texts`: in this process, one thread, embedding cache off, in the CLI
-    workers' chunks. CPU-seconds (this thread) per part: the toxicity first pass (n-grams and spans), the
-    fine-tuned stage, the sentence encoder with the semantic fast pass, the school-post heads' encoder run,
-    and the rest (names, phrase rules, contact details, verdicts)."""
+    workers' chunks. CPU-seconds (this thread) per part: the toxicity first pass (n-grams and spans), each
+    fine-tuned MiniLM (the toxicity stage, the school-post model), the sentence encoder with the semantic
+    fast pass, and the rest (names, phrase rules, contact details, verdicts)."""
     import schoolgate.judge as judge
     import schoolgate.judge.embeddings as embeddings
     from schoolgate.judge.semantic import SemanticModel
     from schoolgate.judge.stream import WORKER_CHUNK, load_policy_view
+    from schoolgate.judge.toxicity_transformer import TransformerStage
 
     embeddings.CACHE_SIZE = 0
     policy = load_policy_view(school)
     judge.analyse("warm up the models, Mr Hughes", policy)
     tox = judge._toxicity()
-    stage = tox.finetuned_stage()
     sem = SemanticModel.load()
-    emb = sem.embedder
-    spent = dict.fromkeys(("toxicity first pass", "fine-tuned stage", "sentence encoder + fast pass",
-                           "school-post heads' encoder", "rest"), 0.0)
-    inside = []  # the part being timed, innermost last
+    spent: dict[str, float] = {}
+    inside: list[str] = []  # the part being timed, innermost last
 
-    def timed(obj, name, part):
-        real = getattr(obj, name)
-
+    def timed(real, label_of):
         def run(*a, **k):
-            if part is None:  # the encoder: the sentences' own run, else the heads'
-                if inside and inside[-1] == "sentence encoder + fast pass":
-                    return real(*a, **k)
-                label = "school-post heads' encoder"
-            else:
-                label = part
+            label = label_of(a)
+            spent.setdefault(label, 0.0)
             inside.append(label)
             t = time.thread_time()
             try:
                 return real(*a, **k)
             finally:
                 dt = time.thread_time() - t
-                inside.pop()
-                spent[label] += dt
+                spent[inside.pop()] += dt
                 if inside:  # an inner part's time is not its caller's
                     spent[inside[-1]] -= dt
-        setattr(obj, name, run)
+        return run
 
-    timed(tox, "score_batch", "toxicity first pass")
-    if stage is not None:
-        timed(stage, "logits", "fine-tuned stage")
-    # Any other fine-tuned MiniLM on the same machinery (the school-post model) gets its own line.
-    from schoolgate.judge.toxicity_transformer import TransformerStage
-
+    tox.score_batch = timed(tox.score_batch, lambda a: "toxicity first pass")
+    sem.score_sentences = timed(sem.score_sentences, lambda a: "sentence encoder + fast pass")
+    # Every fine-tuned MiniLM runs through TransformerStage.logits; `a[0]` is the model.
     real_logits = TransformerStage.logits
-
-    def other_logits(self, *a, **k):
-        spent.setdefault(f"{type(self).__name__} (fine-tuned MiniLM)", 0.0)
-        inside.append(f"{type(self).__name__} (fine-tuned MiniLM)")
-        t = time.thread_time()
-        try:
-            return real_logits(self, *a, **k)
-        finally:
-            dt = time.thread_time() - t
-            spent[inside.pop()] += dt
-            if inside:
-                spent[inside[-1]] -= dt
-
-    TransformerStage.logits = other_logits
-    timed(sem, "score_sentences", "sentence encoder + fast pass")
-    timed(emb, "embed", None)
+    TransformerStage.logits = timed(real_logits, lambda a: "fine-tuned stage" if type(a[0]) is TransformerStage
+                                    else f"{type(a[0]).__name__} (fine-tuned MiniLM)")
     chunk = chunk or WORKER_CHUNK
     parallel_min, judge.PARALLEL_MIN = judge.PARALLEL_MIN, 1 << 62  # one thread, as in a CLI worker
     t = time.thread_time()
@@ -185,13 +159,9 @@ def cpu_split(texts: list[str], school: str = "stokes-wood", chunk: int | None =
     finally:
         judge.PARALLEL_MIN = parallel_min
         TransformerStage.logits = real_logits
+        del tox.score_batch, sem.score_sentences  # back to the classes' own methods
     total = time.thread_time() - t
-    spent["rest"] = total - sum(v for k, v in spent.items() if k != "rest")
-    spent["rest"] = spent.pop("rest")  # last in the table
-    for obj in (tox, stage, sem, emb):
-        if obj is not None:
-            obj.__dict__.pop("score_batch", None), obj.__dict__.pop("logits", None)
-            obj.__dict__.pop("score_sentences", None), obj.__dict__.pop("embed", None)
+    spent["rest"] = total - sum(spent.values())
     return {"total": total, **spent}
 
 
@@ -218,7 +188,7 @@ def main() -> None:
         print(f"CPU split, {len(texts)} distinct real posts, one thread, cache off: {total:.2f} s "
               f"({len(texts) / total:.0f} msgs per CPU-second)")
         for part, sec in sp.items():
-            print(f"  {part:30} {sec:6.2f} s  {sec / total:5.1%}")
+            print(f"  {part:36} {sec:6.2f} s  {sec / total:5.1%}")
         return
     s = cli_throughput(texts)
     from schoolgate.judge.stream import default_workers
