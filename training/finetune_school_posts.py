@@ -42,7 +42,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import school_posts_data as spd  # noqa: E402
-from finetune_toxicity import minilm_dir, optimiser_step  # noqa: E402
+from finetune_toxicity import Net, minilm_dir, optimiser_step  # noqa: E402
 
 from schoolgate.judge.types import CATEGORIES  # noqa: E402
 
@@ -60,20 +60,6 @@ THREADS = int(os.environ.get("SP_THREADS", "1"))
 
 def log(*a):
     print(f"[{time.strftime('%H:%M:%S')}]", *a, flush=True)
-
-
-class Net(torch.nn.Module):
-    def __init__(self, path: Path):
-        super().__init__()
-        from transformers import AutoModel
-
-        self.enc = AutoModel.from_pretrained(str(path))
-        self.head = torch.nn.Linear(self.enc.config.hidden_size, len(CATEGORIES))
-
-    def forward(self, input_ids, attention_mask):
-        h = self.enc(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        m = attention_mask.unsqueeze(-1).to(h.dtype)
-        return self.head((h * m).sum(1) / m.sum(1).clamp(min=1.0))
 
 
 def encode(tok, texts: list[str]):
@@ -109,7 +95,7 @@ def train(hold: set[str]) -> tuple[Net, object]:
     texts, y = spd.training_set(hold)
     log(f"{len(texts)} training texts (writers held out: {', '.join(sorted(hold)) or 'none'}); positives "
         + ", ".join(f"{c} {int(y[:, k].sum())}" for k, c in enumerate(CATEGORIES) if c not in MASKED))
-    net = Net(path)
+    net = Net(path, len(CATEGORIES))
     net.enc.embeddings.requires_grad_(False)
     net.enc.encoder.layer[0].requires_grad_(False)
     opt = torch.optim.AdamW([{"params": [p for p in net.enc.parameters() if p.requires_grad], "lr": LR},

@@ -120,7 +120,9 @@ def sample_weights(rows: list[Row], y: np.ndarray) -> np.ndarray:
 
 
 class Net(torch.nn.Module):
-    def __init__(self, path: Path):
+    """MiniLM, mean pooling, one linear layer to `outputs` logits (the school-post model uses it too)."""
+
+    def __init__(self, path: Path, outputs: int = len(HEADS)):
         super().__init__()
         from transformers import AutoModel
 
@@ -128,7 +130,7 @@ class Net(torch.nn.Module):
         if LAYERS < len(self.enc.encoder.layer):
             self.enc.encoder.layer = self.enc.encoder.layer[:LAYERS]
             self.enc.config.num_hidden_layers = LAYERS
-        self.head = torch.nn.Linear(self.enc.config.hidden_size, len(HEADS))
+        self.head = torch.nn.Linear(self.enc.config.hidden_size, outputs)
 
     def forward(self, input_ids, attention_mask):
         h = self.enc(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
