@@ -134,7 +134,15 @@ def analyse_batch(texts: Sequence[str], policy: PolicyView, roster: Roster | Non
     verdicts = [_verdict(t, policy, tox[i], mentions[i], per_text[i]) for i, t in enumerate(texts)]
     # The school-post model reads every post the rest of the judge did not block: it may hold an allowed
     # post, or clear one the rest would only hold. A blocked post is left alone (it could change nothing).
+    # An allowed post the gate says the model could not be sure of is not read (`school_heads.worth_reading`;
+    # the same for one message, whose early reading is then set aside, so a post's verdict never depends on
+    # its batch).
     ask = [i for i, v in enumerate(verdicts) if v.decision != "block" and texts[i].strip()]
+    allowed = [i for i in ask if verdicts[i].decision == "allow"]
+    if allowed:
+        keep = school_heads.worth_reading([texts[i] for i in allowed], model.featurizer)
+        skip = {i for i, k in zip(allowed, keep) if not k}
+        ask = [i for i in ask if i not in skip]
     if ask:
         probs = early.result() if early is not None else school_heads.probabilities([texts[i].strip() for i in ask])
         for row, i in enumerate(ask):

@@ -24,7 +24,10 @@ breaches and held 7.5% of their benign posts, with it 85% and 7.0% (`training/RE
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -58,6 +61,43 @@ class SchoolPostModel(TransformerStage):
     MODEL_FILE = "school-posts-int8.onnx"
     META_FILE = "school-posts.json"
     _instance = None
+
+
+# The gate: which posts the rest of the judge allowed are worth the model's time. On an allowed post the
+# model matters only where it is sure of a category, which in real traffic is a few posts in a hundred, and
+# it costs about 2 ms a post, half the judge's CPU. A linear model on the toxicity first pass's n-grams
+# (already computed for every post), distilled from this model by `training/train_school_gate.py`, keeps
+# 99% of the posts it would hold on text neither saw and skips about half of real posts. A post held for
+# review is always read (the model may clear it). SCHOOLGATE_SCHOOL_GATE=0 reads every post.
+GATE_FILE = "school-gate.npz"
+_gate: tuple[np.ndarray, np.ndarray, float] | None = None
+_gate_lock = threading.Lock()
+
+
+def _load_gate() -> tuple[np.ndarray, np.ndarray, float] | None:
+    global _gate
+    if _gate is None:
+        with _gate_lock:
+            if _gate is None:
+                path = Path(__file__).resolve().parent / "models" / GATE_FILE
+                if os.environ.get("SCHOOLGATE_SCHOOL_GATE", "1") == "0" or not path.exists():
+                    _gate = (np.zeros((0, 1), np.float32), np.zeros(1, np.float32), -np.inf)
+                else:
+                    with np.load(path, allow_pickle=False) as z:
+                        _gate = (z["W"].astype(np.float32)[:, None], np.array([z["b"]], np.float32), float(z["threshold"]))
+    return _gate if np.isfinite(_gate[2]) else None
+
+
+def worth_reading(texts: Sequence[str], featurizer) -> np.ndarray:
+    """One bool per allowed post: could the model be sure of a category (so it must read the post)?
+    `featurizer` is the toxicity first pass's (`toxicity.Featurizer`), whose n-grams the gate reads."""
+    gate = _load_gate()
+    if gate is None or not len(texts):
+        return np.ones(len(texts), dtype=bool)
+    W, b, threshold = gate
+    assert W.shape[0] == featurizer.n_features, "school-gate.npz out of date: run training/train_school_gate.py"
+    z, _ = featurizer.linear(list(texts), W, b)
+    return z[:, 0] >= threshold
 
 
 def probabilities(texts: Sequence[str]) -> np.ndarray:

@@ -27,55 +27,64 @@ def _saying(**probs):
     return lambda texts: np.array([row] * len(texts))
 
 
+@pytest.fixture
+def fake(monkeypatch):
+    """Replace the model with `fn` and open its gate, so every post the judge did not block is read."""
+    def use(fn):
+        monkeypatch.setattr(school_heads, "probabilities", fn)
+        monkeypatch.setattr(school_heads, "worth_reading", lambda texts, featurizer: np.ones(len(texts), dtype=bool))
+    return use
+
+
 @pytest.mark.parametrize("category, text", HELD_BY_THE_MODEL)
-def test_the_model_holds_what_no_rule_foresaw(sw, roster, monkeypatch, category, text):
+def test_the_model_holds_what_no_rule_foresaw(sw, roster, fake, category, text):
     v = analyse(text, sw, roster)
     assert v.decision != "allow"  # held, or blocked where it is all but certain of a threat
     assert any(f.category == category and f.breach for f in v.findings)
-    monkeypatch.setattr(school_heads, "probabilities", _unsure)
+    fake(_unsure)
     assert analyse(text, sw, roster).decision == "allow"  # the model made the difference
 
 
-def test_the_model_holds_and_blocks_only_a_severe_category_it_is_all_but_certain_of(sw, hh, roster, monkeypatch):
+def test_the_model_holds_and_blocks_only_a_severe_category_it_is_all_but_certain_of(sw, hh, roster, fake):
     text = "I am going to have it out with the head tomorrow morning."
-    monkeypatch.setattr(school_heads, "probabilities", _unsure)
+    fake(_unsure)
     assert analyse(text, sw, roster).decision == "allow"
-    monkeypatch.setattr(school_heads, "probabilities", _saying(threat=school_heads.BLOCK_AT - 0.01))
+    fake(_saying(threat=school_heads.BLOCK_AT - 0.01))
     v = analyse(text, sw, roster)
     assert v.decision == "review"
     assert [f.score for f in v.findings if f.category == "threat"] == [school_heads.HOLD_SCORE]
-    monkeypatch.setattr(school_heads, "probabilities", _saying(threat=0.99))
+    fake(_saying(threat=0.99))
     v = analyse(text, sw, roster)
     assert v.decision == "block"
     assert [f.score for f in v.findings if f.category == "threat"] == [school_heads.SEVERE_SCORE]
     # A mild category holds at most, however sure the model is.
-    monkeypatch.setattr(school_heads, "probabilities", _saying(complaint=1.0, staff_contact=1.0))
+    fake(_saying(complaint=1.0, staff_contact=1.0))
     assert analyse("We had a lovely chat at the gate about the trip.", sw, roster).decision == "review"
     # A category the school's list does not name only holds (the "non-exhaustive" sentence never blocks).
-    monkeypatch.setattr(school_heads, "probabilities", _saying(staff_contact=1.0))
+    fake(_saying(staff_contact=1.0))
     assert analyse("We had a lovely chat at the gate about the trip.", hh, roster).decision == "review"
 
 
-def test_a_concern_through_the_proper_channel_is_not_held_as_a_complaint(sw, roster, monkeypatch):
+def test_a_concern_through_the_proper_channel_is_not_held_as_a_complaint(sw, roster, fake):
     text = "I've emailed the office about the late minibus and they're looking into it."
-    monkeypatch.setattr(school_heads, "probabilities", _saying(complaint=1.0))
+    fake(_saying(complaint=1.0))
     assert analyse(text, sw, roster).decision == "allow"
 
 
-def test_the_model_clears_a_post_the_rest_would_only_hold(sw, roster, monkeypatch):
+def test_the_model_clears_a_post_the_rest_would_only_hold(sw, roster, fake):
     text = "Mr Hughes is honestly the reason my son likes reading now, what a teacher."
-    monkeypatch.setattr(school_heads, "probabilities", _saying(allegation=0.95))
+    fake(_saying(allegation=0.95))
     held = analyse(text, sw, roster)
     assert held.decision == "review" and {f.category for f in held.findings if f.breach} == {"allegation"}
-    monkeypatch.setattr(school_heads, "probabilities", _saying())  # sure it is nothing
+    fake(_saying())  # sure it is nothing
     v = analyse(text, sw, roster)
     assert v.decision == "allow"
     assert not [f for f in v.findings if f.breach]
     assert v.scores["allegation"] < school_heads.CLEAR_BELOW
 
 
-def test_the_model_never_clears_a_block_a_named_child_or_a_phone_number(sw, hh, roster, monkeypatch):
-    monkeypatch.setattr(school_heads, "probabilities", _saying())  # sure every post is nothing
+def test_the_model_never_clears_a_block_a_named_child_or_a_phone_number(sw, hh, roster, fake):
+    fake(_saying())  # sure every post is nothing
     assert analyse("I'll smash Mr Hughes's face in when I see him at the gate.", sw, roster).decision == "block"
     assert analyse("Oliver Bennett cried all through assembly again today.", hh, roster).decision == "review"
     assert analyse("Ring Miss Patel on 07700 900123 if you want to complain.", hh, roster).decision != "allow"
@@ -96,10 +105,47 @@ def test_blocked_and_empty_posts_are_not_read_again(sw, roster, monkeypatch):
     asked = []
     real = school_heads.probabilities
     monkeypatch.setattr(school_heads, "probabilities", lambda texts: (asked.extend(texts), real(texts))[1])
-    texts = ["Thank you for a lovely harvest festival.", "I'll smash Mr Hughes's face in when I see him at the gate.", "  "]
+    texts = ["Keep an eye on what time the caretaker leaves, I want to know which way he walks home.",
+             "I'll smash Mr Hughes's face in when I see him at the gate.", "  "]
     verdicts = analyse_batch(texts, sw, roster)
-    assert [v.decision for v in verdicts] == ["allow", "block", "allow"]
-    assert asked == ["Thank you for a lovely harvest festival."]
+    assert verdicts[0].decision != "allow" and [v.decision for v in verdicts[1:]] == ["block", "allow"]
+    assert asked == texts[:1]  # read because the rules allowed it; the model then held it
+
+
+# Allowed posts about nothing the model was trained to hold: thanks, praise, a lost book bag.
+NOTHING_TO_HOLD = ["Thank you for a lovely harvest festival.", "Does anyone have a spare book bag? Ours has gone missing",
+                   "Huge thanks to the PTA for the disco, the kids came home buzzing"]
+
+
+def test_the_gate_spares_the_model_allowed_posts_it_could_not_hold(sw, roster, monkeypatch):
+    asked = []
+    real = school_heads.probabilities
+    monkeypatch.setattr(school_heads, "probabilities", lambda texts: (asked.extend(texts), real(texts))[1])
+    held = [t for _, t in HELD_BY_THE_MODEL]
+    verdicts = analyse_batch(NOTHING_TO_HOLD + held, sw, roster)
+    assert [v.decision for v in verdicts[:len(NOTHING_TO_HOLD)]] == ["allow"] * len(NOTHING_TO_HOLD)
+    assert all(v.decision != "allow" for v in verdicts[len(NOTHING_TO_HOLD):])
+    assert asked == held  # the gate read the allowed posts the model holds, and only those
+    # ... and the model itself agrees there was nothing in the others to hold.
+    assert not any(school_heads.sure(p) for p in real(NOTHING_TO_HOLD))
+
+
+def test_the_gate_keeps_what_the_model_holds_and_decides_alike_alone_and_in_a_batch(sw, roster, monkeypatch):
+    from schoolgate.judge import _toxicity
+
+    held = [t for _, t in HELD_BY_THE_MODEL]
+    assert school_heads.worth_reading(held, _toxicity().featurizer).all()
+    assert not school_heads.worth_reading(NOTHING_TO_HOLD, _toxicity().featurizer).any()
+    # One message is read early, beside the rest of the judge; the gate still decides whether that reading
+    # counts, so a post's verdict does not depend on being judged alone.
+    monkeypatch.setattr(school_heads, "probabilities", _saying(complaint=1.0))
+    for text in NOTHING_TO_HOLD:
+        assert analyse(text, sw, roster).decision == "allow"
+    assert [v.decision for v in analyse_batch(NOTHING_TO_HOLD, sw, roster)] == ["allow"] * len(NOTHING_TO_HOLD)
+    # With the gate off (SCHOOLGATE_SCHOOL_GATE=0) every allowed post is read.
+    monkeypatch.setattr(school_heads, "_gate", None)
+    monkeypatch.setenv("SCHOOLGATE_SCHOOL_GATE", "0")
+    assert analyse(NOTHING_TO_HOLD[0], sw, roster).decision == "review"
 
 
 def test_a_posts_probabilities_do_not_depend_on_its_batch():
