@@ -427,8 +427,9 @@ NEEDS_SCHOOL = {"complaint"}
 # time. A rule that starts at a word boundary with literal text can only match where some word of the
 # sentence starts with that text's first word ("disgrace\w*" needs a word starting "disgrace"), so each
 # rule's possible leading words are read once from its parsed pattern and a sentence tries only the rules
-# one of its words can start. A rule whose start cannot be read (a character class, an optional first
-# word, a case-sensitive name) is always tried: the index only ever skips rules that cannot match.
+# one of its words can start. An optional first word ("(?:a )?lovely pair") gives both ("a", "lovely"), and
+# "^\W*" / "\b\s*" before the text keep it at a word start. A rule whose start cannot be read (a character
+# class, a case-sensitive name) is always tried: the index only ever skips rules that cannot match.
 try:
     import re._parser as _sre  # Python 3.11+
 except ImportError:  # pragma: no cover
@@ -443,14 +444,24 @@ def _prefixes(items, bounded: bool = False) -> set[str] | None:
     rule on every sentence)."""
     c = _sre._constants if hasattr(_sre, "_constants") else _sre
     out = ""
-    for op, av in items:
+    items = list(items)
+    for k, (op, av) in enumerate(items):
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] == 0 and not out:
+            rest = items[k + 1:]
+            if bounded and _non_word_class(av[2]):
+                continue  # "^\W*", "\b\s*": what follows starts a word all the same
+            # An optional first word: a match starts with it (then, if it cannot repeat, what follows it)
+            # or with what follows it.
+            taken = _prefixes(list(av[2]) + rest if av[1] == 1 else av[2], bounded)
+            skipped = _prefixes(rest, bounded)
+            return None if taken is None or skipped is None else taken | skipped
         if op is c.LITERAL:
             if not out and not bounded:
                 return None
             out += chr(av).lower()
             continue
         if op is c.AT and not out:
-            bounded = bounded or av is c.AT_BOUNDARY
+            bounded = bounded or av in (c.AT_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_STRING)
             continue
         if op is c.SUBPATTERN:
             _group, _add_flags, del_flags, sub = av
@@ -475,49 +486,75 @@ def _prefixes(items, bounded: bool = False) -> set[str] | None:
     return {out} if out else None
 
 
-def leading_words(rx: re.Pattern) -> frozenset[str] | None:
-    """Word prefixes one of which a sentence must have for `rx` to match in it; None: always try it."""
+def _non_word_class(items) -> bool:
+    """`items` is one character class of non-word characters only (\\W, \\s)."""
+    c = _sre._constants if hasattr(_sre, "_constants") else _sre
+    items = list(items)
+    return len(items) == 1 and items[0][0] is c.IN and all(
+        op is c.CATEGORY and av in (c.CATEGORY_NOT_WORD, c.CATEGORY_SPACE, c.CATEGORY_UNI_NOT_WORD, c.CATEGORY_UNI_SPACE)
+        for op, av in items[0][1])
+
+
+def leading_texts(rx: re.Pattern) -> frozenset[str] | None:
+    """Lower-case literal texts one of which every match of `rx` starts with, each at a word boundary
+    ("disgrace", "a joke", "lovely pair", "'s getting"); None: always try it."""
     if not rx.flags & re.IGNORECASE:
         return None
     try:
         got = _prefixes(_sre.parse(rx.pattern, rx.flags))
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply always tried
         return None
-    if not got:
+    return frozenset(got) if got else None
+
+
+def leading_words(rx: re.Pattern) -> frozenset[str] | None:
+    """Word prefixes one of which a sentence must have for `rx` to match in it; None: always try it."""
+    texts = leading_texts(rx)
+    if texts is None or any(_WORD_CHARS.match(p) is None for p in texts):
         return None
-    words = set()
-    for p in got:
-        m = _WORD_CHARS.match(p)
-        if m is None:
-            return None
-        words.add(m.group())
-    return frozenset(words)
+    return frozenset(_WORD_CHARS.match(p).group() for p in texts)
 
 
 _ALWAYS: set[int] = set()
-_BY_PREFIX: dict[str, set[int]] = {}
+# Leading word -> (rule id, the whole leading text when it runs past that word, else None). A rule whose text
+# runs on ("a joke", "lovely pair") is tried only when the sentence holds that text: "a" alone is in most.
+_BY_PREFIX: dict[str, list[tuple[int, str | None]]] = {}
+_BY_TEXT: list[tuple[int, str]] = []  # (rule id, leading text) for texts that start mid-word: "'s getting"
 # An allegation starts with almost any word (a capitalised name, "he", "she"), but its deed ("was drunk",
 # "stole") follows a space, so it starts a word too: the deed's leading words index those two rules.
 _DEEDS = {id(ALLEGATION[0][1]): _CRIME, id(ALLEGATION[1][1]): _MISCONDUCT}
 for _rx in [rx for rules in RULES.values() for _, rx in rules] + [rx for _, rx, _ in ALLEGATION]:
-    _w = leading_words(_re(r"\b(?:" + _DEEDS[id(_rx)] + ")")) if id(_rx) in _DEEDS else leading_words(_rx)
-    if _w is None:
+    _texts = leading_texts(_re(r"\b(?:" + _DEEDS[id(_rx)] + ")")) if id(_rx) in _DEEDS else leading_texts(_rx)
+    if _texts is None:
         _ALWAYS.add(id(_rx))
-    else:
-        for _p in _w:
-            _BY_PREFIX.setdefault(_p, set()).add(id(_rx))
+        continue
+    for _t in sorted(_texts):
+        if _WORD_CHARS.match(_t) is None:  # "'s getting", "'d better": the rest of a word, found as text
+            _BY_TEXT.append((id(_rx), _t))
+            continue
+        _w = _WORD_CHARS.match(_t).group()
+        _BY_PREFIX.setdefault(_w, []).append((id(_rx), _t if _t != _w else None))
 _MAX_PREFIX = max(map(len, _BY_PREFIX), default=0)
+# Letters that IGNORECASE matches to an ASCII letter but str.lower() leaves alone (dotless i, long s): folded
+# so that the index never skips a rule the pattern itself would match.
+_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s"})
 
 
 def _candidates(part: str) -> set[int]:
     """Ids of the rule patterns that could match somewhere in `part`."""
+    low = part.lower()
+    if not low.isascii():
+        low = low.translate(_FOLD)
     found = set(_ALWAYS)
+    found.update(rid for rid, whole in _BY_TEXT if whole in low)
     get = _BY_PREFIX.get
-    for w in set(_WORD_CHARS.findall(part.lower())):
+    for w in set(_WORD_CHARS.findall(low)):
         for n in range(1, min(len(w), _MAX_PREFIX) + 1):
             hit = get(w[:n])
             if hit:
-                found |= hit
+                for rid, whole in hit:
+                    if whole is None or whole in low:
+                        found.add(rid)
     return found
 
 

@@ -56,10 +56,33 @@ def test_index_skips_rules_a_sentence_cannot_match():
     (r"\bkey(?:ed)?\s+\w+|\bscratch", {"key", "scratch"}),
     (r"\bfoo|bar", None),            # the second branch can start inside a word
     (r"foo", None),                  # no word boundary in front
-    (r"\b(?:a )?joke", None),        # the first word is optional
+    (r"\b(?:a )?joke", {"a", "joke"}),  # an optional first word: either starts the match
+    (r"\b(?:ab)*c", {"ab", "c"}),    # repeated: only its first time is certain
+    (r"^\W*(?:cheers|ta)\b", {"cheers", "ta"}),  # "^\W*" keeps the text at a word start
+    (r"(?:a )?joke", None),          # no word boundary in front of the optional word
+    (r"\b(?:'s|is) getting", None),  # "'s" starts inside a word: found as text, not as a word
     (r"\b(?-i:[A-Z]\w+) is", None),  # a case-sensitive name
     (r"\b[abc]x", None),             # a character class
 ])
 def test_leading_words(pattern, words):
     got = lexicon.leading_words(re.compile(pattern, re.IGNORECASE))
     assert (set(got) if got is not None else None) == words
+
+
+def test_leading_texts_run_past_the_first_word():
+    got = lexicon.leading_texts(re.compile(r"\b(?:a joke|lovely pair|disgrace\w*)", re.IGNORECASE))
+    assert got == {"a joke", "lovely pair", "disgrace"}
+
+
+def test_index_needs_the_whole_leading_text():
+    """"a joke" is tried only where the sentence holds "a joke", not wherever the word "a" is."""
+    verdict = next(rx for kind, rx in lexicon.COMPLAINT if kind == "verdict")
+    assert id(verdict) not in lexicon._candidates("we had a lovely time at the fair")
+    assert id(verdict) in lexicon._candidates("Honestly it is A JOKE")
+
+
+def test_index_folds_letters_ignorecase_matches():
+    """A dotless i or long s matches "i" / "s" in an IGNORECASE pattern though str.lower() keeps it."""
+    verdict = next(rx for kind, rx in lexicon.COMPLAINT if kind == "verdict")
+    assert verdict.search("what a ſhambles") is not None
+    assert id(verdict) in lexicon._candidates("what a ſhambles")
