@@ -535,6 +535,7 @@ for _rx in [rx for rules in RULES.values() for _, rx in rules] + [rx for _, rx, 
         _w = _WORD_CHARS.match(_t).group()
         _BY_PREFIX.setdefault(_w, []).append((id(_rx), _t if _t != _w else None))
 _MAX_PREFIX = max(map(len, _BY_PREFIX), default=0)
+_RULE_IDS = {cat: frozenset(id(rx) for _, rx in rules) for cat, rules in RULES.items()}
 # Letters that IGNORECASE matches to an ASCII letter but str.lower() leaves alone (dotless i, long s): folded
 # so that the index never skips a rule the pattern itself would match.
 _FOLD = str.maketrans({"\u0131": "i", "\u017f": "s"})
@@ -602,26 +603,36 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named:
     s, e = sentence
     part = text[s:e]
     out: list[Cue] = []
-    # A complaint's school can be in another sentence ("Reports came home with mistakes. From a school.").
-    school = SCHOOL_RE.search(text) is not None
-    target = about_someone or TARGET_RE.search(part) is not None
     may = _candidates(part)
+    # Whether the sentence has a target is read only when a rule that needs one could match (most sentences
+    # match none).
+    target = True if about_someone else None
     for cat, rules in RULES.items():
-        if cat in NEEDS_TARGET and not target:
+        if may.isdisjoint(_RULE_IDS[cat]):
             continue
+        if cat in NEEDS_TARGET:
+            if target is None:
+                target = TARGET_RE.search(part) is not None
+            if not target:
+                continue
         for kind, rx in rules:
             m = rx.search(part) if id(rx) in may else None
             if m is None:
                 continue
-            if cat in NEEDS_SCHOOL and not (school or about_someone) and kind == "verdict" and not _repeat_or_strong(m.group()):
+            # A complaint's school can be in another sentence ("Reports came home with mistakes. From a school.").
+            if cat in NEEDS_SCHOOL and not about_someone and kind == "verdict" and SCHOOL_RE.search(text) is None \
+                    and not _repeat_or_strong(m.group()):
                 continue
             if kind == "sarcasm" and not _sarcastic(text, s, e):
                 continue
             if cat == "complaint" and SOFT_VERDICT_RE.match(m.group()) and \
                     NEGATIVE_RE.search(text[: s + m.start()] + " " + text[s + m.end():]) is None:
                 continue
-            if kind in ("home", "health") and not target:
-                continue
+            if kind in ("home", "health"):
+                if target is None:
+                    target = TARGET_RE.search(part) is not None
+                if not target:
+                    continue
             if cat == "staff_contact" and not (staff_named or STAFF_RE.search(part)):
                 continue
             if cat == "complaint" and kind != "sarcasm" and (benign_context(part) or (kind == "repeated" and NEGATIVE_RE.search(part[m.end():]) is None
