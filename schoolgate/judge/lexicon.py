@@ -19,6 +19,7 @@ Pure Python regular expressions: microseconds a message, so every message gets t
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -515,6 +516,49 @@ def leading_words(rx: re.Pattern) -> frozenset[str] | None:
     return frozenset(_WORD_CHARS.match(p).group() for p in texts)
 
 
+def _required(items) -> frozenset[str] | None:
+    """Lower-case literal texts one of which every match of the parsed sequence `items` contains anywhere
+    (the most telling such set: "polish", "romanian"... for a stereotype, whatever words lead to it); None
+    when no such set can be read."""
+    c = _sre._constants if hasattr(_sre, "_constants") else _sre
+    best: set[str] | None = None
+
+    def offer(got) -> None:
+        nonlocal best
+        if got and (best is None or (min(map(len, got)), -len(got)) > (min(map(len, best)), -len(best))):
+            best = set(got)
+
+    run = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            run += chr(av).lower()
+            continue
+        offer({run} if run else None)
+        run = ""
+        if op is c.SUBPATTERN and not av[2] & re.IGNORECASE:  # (?-i:...) is read as nothing
+            offer(_required(av[3]))
+        elif op is c.BRANCH:
+            alternatives = [_required(b) for b in av[1]]
+            if all(alternatives):
+                offer(set().union(*alternatives))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+            offer(_required(av[2]))
+    offer({run} if run else None)
+    return frozenset(best) if best else None
+
+
+def required_texts(rx: re.Pattern) -> frozenset[str] | None:
+    """Lower-case texts one of which every match of `rx` contains, when reading them is worth it (each at
+    least three characters, at most 100 of them: cheaper than one search); None: no such test."""
+    if not rx.flags & re.IGNORECASE:
+        return None
+    try:
+        got = _required(_sre.parse(rx.pattern, rx.flags))
+    except Exception:  # noqa: BLE001 - an unreadable pattern is simply always tried
+        return None
+    return got if got and min(map(len, got)) >= 3 and len(got) <= 100 else None
+
+
 _ALWAYS: set[int] = set()
 # Leading word -> (rule id, the whole leading text when it runs past that word, else None). A rule whose text
 # runs on ("a joke", "lovely pair") is tried only when the sentence holds that text: "a" alone is in most.
@@ -536,27 +580,50 @@ for _rx in [rx for rules in RULES.values() for _, rx in rules] + [rx for _, rx, 
         _BY_PREFIX.setdefault(_w, []).append((id(_rx), _t if _t != _w else None))
 _MAX_PREFIX = max(map(len, _BY_PREFIX), default=0)
 _RULE_IDS = {cat: frozenset(id(rx) for _, rx in rules) for cat, rules in RULES.items()}
-# Letters that IGNORECASE matches to an ASCII letter but str.lower() leaves alone (dotless i, long s): folded
-# so that the index never skips a rule the pattern itself would match.
-_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s"})
+# Rule id -> (the texts' first three letters, texts one of which any match contains): a second, finer test
+# for the rules the words allow. The three-letter heads are compared with the sentence's as sets first,
+# which rules out most rules at once; the texts themselves are looked for only when a head is there.
+_REQUIRED = {id(rx): (frozenset(t[:3] for t in got), got)
+             for rx in [rx for rules in RULES.values() for _, rx in rules] + [rx for _, rx, _ in ALLEGATION]
+             if (got := required_texts(rx)) is not None}
+# The only letters IGNORECASE matches to an ASCII letter that str.lower() does not turn into it (dotted and
+# dotless I, long s): folded first, so that the index never skips a rule the pattern itself would match.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _folded(part: str) -> str:
+    """`part` in lower case as the index reads it."""
+    return part.lower() if part.isascii() else part.translate(_FOLD).lower()
+
+
+@functools.lru_cache(maxsize=16384)
+def _word_rules(word: str) -> tuple[frozenset[int], tuple[tuple[int, str], ...]]:
+    """The rules a sentence word can start: (those it starts outright, (rule, whole leading text) for those
+    whose leading text runs past the word). Words repeat from post to post, so this is read once a word."""
+    plain: set[int] = set()
+    longer: list[tuple[int, str]] = []
+    for n in range(1, min(len(word), _MAX_PREFIX) + 1):
+        for rid, whole in _BY_PREFIX.get(word[:n], ()):
+            if whole is None:
+                plain.add(rid)
+            else:
+                longer.append((rid, whole))
+    return frozenset(plain), tuple(longer)
 
 
 def _candidates(part: str) -> set[int]:
     """Ids of the rule patterns that could match somewhere in `part`."""
-    low = part.lower()
-    if not low.isascii():
-        low = low.translate(_FOLD)
+    low = _folded(part)
     found = set(_ALWAYS)
     found.update(rid for rid, whole in _BY_TEXT if whole in low)
-    get = _BY_PREFIX.get
     for w in set(_WORD_CHARS.findall(low)):
-        for n in range(1, min(len(w), _MAX_PREFIX) + 1):
-            hit = get(w[:n])
-            if hit:
-                for rid, whole in hit:
-                    if whole is None or whole in low:
-                        found.add(rid)
-    return found
+        plain, longer = _word_rules(w)
+        found |= plain
+        found.update(rid for rid, whole in longer if whole in low)
+    has = low.__contains__
+    heads = {low[i:i + 3] for i in range(len(low) - 2)}
+    return {rid for rid in found
+            if (need := _REQUIRED.get(rid)) is None or (not need[0].isdisjoint(heads) and any(map(has, need[1])))}
 
 
 # Idioms that read as violence or abuse but are not ("killing it", "dying to see", "smash the target").

@@ -86,3 +86,31 @@ def test_index_folds_letters_ignorecase_matches():
     verdict = next(rx for kind, rx in lexicon.COMPLAINT if kind == "verdict")
     assert verdict.search("what a ſhambles") is not None
     assert id(verdict) in lexicon._candidates("what a ſhambles")
+
+
+@pytest.mark.parametrize("pattern, texts", [
+    (r"\b(?:a|an) [^.]{0,20}\b(?:polish|romanian)", {"polish", "romanian"}),
+    (r"\b(?:typical|always) [^.]{0,20}\b(?:polish|romanian) famil(?:y|ies)", {" famil"}),  # the longest
+    (r"\bkey(?:ed)?\s+(?:his|her) car", {" car"}),
+    (r"\b(?-i:[A-Z]\w+) was drunk", {" was drunk"}),
+    (r"\b\w+ (?:a|b)", None),        # nothing three letters long that every match holds
+])
+def test_required_texts(pattern, texts):
+    got = lexicon.required_texts(re.compile(pattern, re.IGNORECASE))
+    assert (set(got) if got is not None else None) == texts
+
+
+def test_index_needs_a_required_text():
+    """A rule whose leading word is there but whose required text is not is not tried."""
+    so_everyone = next(rx for kind, rx in lexicon.HARASS if kind == "far_and_wide" and rx.pattern.startswith(r"\bso "))
+    assert id(so_everyone) not in lexicon._candidates("so glad it all worked out")
+    assert id(so_everyone) in lexicon._candidates("so everyone knows what she did")
+
+
+@pytest.mark.parametrize("text", ["what a ſhambles", "İS A JOKE", "ıs a joke"])
+def test_index_keeps_rules_for_letters_ignorecase_folds(text):
+    """Whatever a rule matches, the index lets it try, even through letters str.lower() does not fold."""
+    every = [rx for rules in lexicon.RULES.values() for _, rx in rules] + [rx for _, rx, _ in lexicon.ALLEGATION]
+    may = lexicon._candidates(text)
+    matched = [rx for rx in every if rx.search(text)]
+    assert matched and all(id(rx) in may for rx in matched)
