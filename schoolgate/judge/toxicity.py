@@ -49,6 +49,9 @@ _REPEAT_RE = re.compile(r"(.)\1{2,}")
 _CHAR_NS = (2, 3, 4, 5)
 _MAX_TOKEN = 24
 _CACHE_LIMIT = 200_000
+# A post's feature ids are read by the first pass, its spans and the school-post model's gate in one batch:
+# kept for the last few hundred posts (a CLI worker's chunk is 128) rather than read three times.
+_DOC_CACHE_LIMIT = 512
 
 # Characters allowed between two selected tokens for them to merge into one span.
 _JOIN_RE = re.compile(r"[\s\-'’]*")
@@ -121,6 +124,7 @@ class Featurizer:
         self.n_word = n_word
         self.n_features = len(idf)
         self._token_cache: dict[str, _Tok] = {}
+        self._doc_cache: dict[str, np.ndarray] = {}
 
     def token(self, raw: str) -> _Tok:
         hit = self._token_cache.get(raw)
@@ -138,10 +142,11 @@ class Featurizer:
 
     def doc_ids(self, text: str) -> list[int]:
         get = self.vocab.get
+        cached = self._token_cache.get  # the common case inline; `token` fills the cache
         ids: list[int] = []
         prev = None
-        for m in _WORD_RE.finditer(text):
-            tok = self.token(m.group())
+        for raw in _WORD_RE.findall(text):
+            tok = cached(raw) or self.token(raw)
             if tok.wid >= 0:
                 ids.append(tok.wid)
             ids.extend(tok.cids)
@@ -152,19 +157,26 @@ class Featurizer:
             prev = tok.norm
         return ids
 
+    def _doc_array(self, text: str) -> np.ndarray:
+        """`doc_ids(text)` as a read-only array, from the cache when the post was read lately."""
+        hit = self._doc_cache.get(text)
+        if hit is None:
+            hit = np.array(self.doc_ids(text), dtype=np.int64)
+            hit.flags.writeable = False
+            if len(self._doc_cache) >= _DOC_CACHE_LIMIT:
+                self._doc_cache = {}
+            self._doc_cache[text] = hit
+        return hit
+
     def _rows(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         """(values, feature ids, row pointers, (word, char) block norms) of the TF-IDF rows, CSR layout;
         None when no text has a known feature."""
-        lengths = np.empty(len(texts), dtype=np.int64)
-        all_ids: list[int] = []
-        for i, text in enumerate(texts):
-            ids = self.doc_ids(text)
-            lengths[i] = len(ids)
-            all_ids.extend(ids)
+        per_doc = [self._doc_array(text) for text in texts]
+        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(texts))
         n_docs = len(texts)
-        if not all_ids:
+        if not lengths.any():
             return None
-        ids = np.asarray(all_ids, dtype=np.int64)
+        ids = np.concatenate(per_doc)
         docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         keys, counts = np.unique(docs * self.n_features + ids, return_counts=True)
         docs = keys // self.n_features
