@@ -667,6 +667,13 @@ STAFF_RE = _re(r"\b(?:" + STAFF + r"|teacher|head|staff|ta|caretaker|governor)\b
 def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named: bool = False) -> list[Cue]:
     """Every rule that matches inside one sentence of `text` (offsets are the text's own). `about_someone`:
     the sentence names a person; `staff_named`: one of them is staff or a governor."""
+    return list(_cues(text, tuple(sentence), bool(about_someone), bool(staff_named)))
+
+
+# A post the school-post model reads is judged twice in one batch (its verdict is rebuilt with the model's
+# scores), so the same sentences come back at once: their cues are kept for the last few thousand.
+@functools.lru_cache(maxsize=4096)
+def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named: bool) -> tuple[Cue, ...]:
     s, e = sentence
     part = text[s:e]
     out: list[Cue] = []
@@ -719,7 +726,7 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named:
             continue
         out.append(Cue("allegation", score, s + m.start(), s + m.end(), kind))
         break
-    return out
+    return tuple(out)
 
 
 # What the rest of a post needs for a closing "Brilliant." to be sarcasm: a grievance about the school, a

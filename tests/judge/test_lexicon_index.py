@@ -36,9 +36,11 @@ def _all_cues(text: str) -> list:
 def test_index_changes_no_cue(monkeypatch):
     texts = OTHERS + BENIGN + GROUP_HARASSMENT + HATE + OBSCENE_STAFF + THREATS + ABUSE + CHILD + COMPLAINTS
     texts += [t for t, _ in ALLEGATIONS]
+    lexicon._cues.cache_clear()
     indexed = [_all_cues(t) for t in texts]
     every = {id(rx) for rules in lexicon.RULES.values() for _, rx in rules} | {id(rx) for _, rx, _ in lexicon.ALLEGATION}
     monkeypatch.setattr(lexicon, "_candidates", lambda part: every)
+    lexicon._cues.cache_clear()  # the cues kept for recent sentences were found with the index
     assert [_all_cues(t) for t in texts] == indexed
     assert sum(map(len, indexed)) > len(texts)  # the sentences do match rules: the comparison means something
 
@@ -114,3 +116,11 @@ def test_index_keeps_rules_for_letters_ignorecase_folds(text):
     may = lexicon._candidates(text)
     matched = [rx for rx in every if rx.search(text)]
     assert matched and all(id(rx) in may for rx in matched)
+
+
+def test_cues_kept_for_a_sentence_are_a_callers_own_list():
+    text = "Mr Hughes was drunk at the Christmas fair."
+    first = lexicon.cues(text, (0, len(text)), True)
+    assert first
+    first.clear()
+    assert lexicon.cues(text, (0, len(text)), True)
