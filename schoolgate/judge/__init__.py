@@ -88,6 +88,10 @@ def _toxicity():
 
 # Sentence-level cue that a named person is the target of a semantic finding.
 _SCHOOL_WORDS = re.compile(r"\b(?:school|head|teacher|staff|governors?|office|class|year \d)\b", re.IGNORECASE)
+# Time flying, in the words of a complaint ("ridiculous how fast this term has gone", "where has this year gone").
+_TIME_FLIES = re.compile(r"\b(?:(?:ridiculous|crazy|mad|insane|unreal|scary|wild|mental) how (?:fast|quick(?:ly)?)\b[^.!?\n]{0,40}\b"
+                         r"(?:gone|flown|flying|going|gone by)|where (?:has|did|have) (?:the|this|that) (?:term|year|week|half[- ]term|summer|holidays?) go(?:ne)?)\b",
+                         re.IGNORECASE)
 # Sentence-level cue that a sensitive fact is about someone ("his mum", "the new boy").
 _ABOUT_SOMEONE = re.compile(r"\b(?:his|her|their|boy|girl|family|mum|dad|kids?|child)\b", re.IGNORECASE)
 
@@ -274,6 +278,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         for cat, p in school_heads.sure(heads):
             if cat in ("allegation", "complaint") and proper_channel:
                 continue  # a concern taken through the proper channel is what the policy asks for
+            if cat == "complaint" and _TIME_FLIES.search(text):
+                continue  # "ridiculous how fast this term has gone": the model reads the verdict word
             if cat == "image_consent" and lexicon.school_media(text):
                 continue  # the school's own account posting photos: consent is the school's business
             score = school_heads.finding_score(cat, p)

@@ -112,9 +112,8 @@ def test_blocked_and_empty_posts_are_not_read_again(sw, roster, monkeypatch):
     assert asked == texts[:1]  # read because the rules allowed it; the model then held it
 
 
-# Allowed posts about nothing the model was trained to hold: thanks, praise, a lost book bag.
-NOTHING_TO_HOLD = ["Thank you for a lovely harvest festival.", "Does anyone have a spare book bag? Ours has gone missing",
-                   "Huge thanks to the PTA for the disco, the kids came home buzzing"]
+# Allowed posts about nothing the model was trained to hold: thanks and praise.
+NOTHING_TO_HOLD = ["Thank you for a lovely harvest festival.", "Congratulations to the football team, brilliant result on Saturday"]
 
 
 def test_the_gate_spares_the_model_allowed_posts_it_could_not_hold(sw, roster, monkeypatch):
