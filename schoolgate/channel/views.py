@@ -20,6 +20,7 @@ from schoolgate.photos import images as photo_images
 from schoolgate.plugins import hooks
 from schoolgate.schools.access import id_from, school_view
 from schoolgate.schools.models import EVERYONE, MODERATORS, STAFF_ROLES, Membership, Person, Role
+from schoolgate.schools.paging import page_number
 
 from . import photo_checks, review
 from .concerns import called, channels_for, channels_sentence, respond_concern, send_concern, staff_named
@@ -540,7 +541,7 @@ def queue(request):
     kind = request.GET.get("kind", "")
     if kind in ReviewItem.Kind.values:
         items = items.filter(kind=kind)
-    page = Paginator(items, QUEUE_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(items, QUEUE_PAGE).get_page(page_number(request.GET.get("page")))
     _with_history(request, list(page))
     clauses = _clauses(school)
     counts = dict(ReviewItem.objects.filter(school=school, status=ReviewItem.Status.PENDING).values_list("kind").annotate(n=Count("id")))

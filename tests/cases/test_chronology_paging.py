@@ -64,7 +64,7 @@ def test_bad_page_numbers_answer_a_page(long_case, login):
     url = reverse("cases:chronology", args=[SW, case.pk])
     total = len(chron.for_case(case, include_private=True))
     last = -(-total // CHRONOLOGY_PER_PAGE)
-    for bad, shown in (("abc", 1), ("", 1), ("1.5", 1), ("999", last), ("-1", last), ("0", last)):
+    for bad, shown in (("abc", 1), ("", 1), ("1.5", 1), ("999", last), ("-1", 1), ("0", 1)):
         response = client.get(url, {"page": bad})
         assert response.status_code == 200, bad
         assert f"Page {shown} of {last}" in response.content.decode(), bad
