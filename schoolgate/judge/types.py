@@ -138,8 +138,22 @@ class PolicyView:
     # Per-category overrides: {"naming_child": {"review": 0.6, "block": 0.95}}
     category_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
 
+    # What follows from `clauses` alone (a tuple of frozen clauses) is worked out once per policy view and
+    # kept on the instance, outside the dataclass fields: every verdict asks, and the answer cannot change.
+
+    def _by_clauses(self, key: str, make):
+        cache = self.__dict__.get("_derived")
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_derived", cache)  # frozen: not a field, only a memo
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = make()
+        return hit
+
     def clauses_for(self, category: str) -> list[Clause]:
-        return [c for c in self.clauses if category in c.categories]
+        return list(self._by_clauses("for:" + category,
+                                     lambda: tuple(c for c in self.clauses if category in c.categories)))
 
     def names(self, category: str) -> bool:
         """True when this school's policy names the category (a breach, not advice)."""
@@ -148,10 +162,13 @@ class PolicyView:
     def non_exhaustive(self) -> list[Clause]:
         """The school's "this list is non-exhaustive" sentence, then its safeguarding objective; empty
         when the policy does not say its list is non-exhaustive."""
+        return list(self._by_clauses("non_exhaustive", self._non_exhaustive))
+
+    def _non_exhaustive(self) -> tuple[Clause, ...]:
         lists = [c for c in self.clauses if is_non_exhaustive(c)]
         if not lists:
-            return []
-        return lists[:1] + [c for c in self.clauses if not c.categories and SAFEGUARD_RE.search(c.text)][:1]
+            return ()
+        return tuple(lists[:1] + [c for c in self.clauses if not c.categories and SAFEGUARD_RE.search(c.text)][:1])
 
     def thresholds_for(self, category: str) -> tuple[float, float]:
         override = self.category_thresholds.get(category, {})
