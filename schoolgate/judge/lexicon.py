@@ -671,8 +671,9 @@ def cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named:
 
 
 # A post the school-post model reads is judged twice in one batch (its verdict is rebuilt with the model's
-# scores), so the same sentences come back at once: their cues are kept for the last few thousand.
-@functools.lru_cache(maxsize=4096)
+# scores), so the same sentences come back at once: their cues are kept for the last 2,048 (a CLI
+# chunk of 128 posts has about 270 sentences; each entry holds its post, so the bound keeps memory small).
+@functools.lru_cache(maxsize=2048)
 def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named: bool) -> tuple[Cue, ...]:
     s, e = sentence
     part = text[s:e]
