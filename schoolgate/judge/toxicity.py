@@ -74,10 +74,8 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 
 def char_grams(norm: str) -> list[str]:
     padded = f" {norm[:_MAX_TOKEN]} "
-    out = []
-    for n in _CHAR_NS:
-        out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return out
+    size = len(padded)
+    return [padded[i : i + n] for n in _CHAR_NS for i in range(size - n + 1)]
 
 
 def word_feature(norm: str) -> str:
@@ -107,7 +105,10 @@ class _Tok:
         self.norm = norm
         self.wid = wid
         self.cids = cids
-        self.own: tuple[int, ...] = tuple(sorted(set(cids) | ({wid} if wid >= 0 else set())))
+        own = set(cids)
+        if wid >= 0:
+            own.add(wid)
+        self.own: tuple[int, ...] = tuple(sorted(own))
         self.span = None  # (word contribution, char contribution, token-model sum), filled lazily
 
 
@@ -133,7 +134,7 @@ class Featurizer:
         norm = normalise(raw)
         get = self.vocab.get
         wid = get(word_feature(norm), -1)
-        cids = tuple(i for i in map(get, char_grams(norm)) if i is not None)
+        cids = tuple([i for i in map(get, char_grams(norm)) if i is not None])
         hit = _Tok(norm, wid, cids)
         if len(self._token_cache) > _CACHE_LIMIT:
             self._token_cache = {}
