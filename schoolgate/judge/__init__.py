@@ -240,6 +240,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 cat = "confidential"
             elif cat in ("allegation", "complaint") and who is None and not _SCHOOL_WORDS.search(text, s, e):
                 p *= 0.85
+            if cat == "complaint" and who is None and lexicon.about_another_body(text):
+                p *= 0.5  # the council's form, the bus company: a grievance, but not with the school
             if cat in ("allegation", "complaint") and benign:
                 p *= 0.5
             if cat == "image_consent" and lexicon.school_media(text[s:e]):

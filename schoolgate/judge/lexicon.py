@@ -645,6 +645,28 @@ PROPER_CHANNEL_RE = _re(r"\b(?:formal complaints? (?:process|procedure)|complain
                         r"governors?|chair)|the (?:school'?s )?policy (?:says|asks)|through the (?:school'?s )?(?:proper |official |formal )?(?:process|procedure|channels?|complaints? \w+))\b")
 
 
+# A grievance about somebody else (the council's bins, the bus company, the weather): the exasperation is
+# real, but it is not a complaint about the school unless the school or its staff are in the post too.
+_OTHER_BODY_RE = _re(r"\b(?:(?:county |parish |town |city )?council(?:lors?)?|bus company|stagecoach|arriva|northern rail|(?:the|no) \d{1,3}(?: bus)?\b|"
+                     r"trains?|railway|nhs|gp|doctors'?|hospital|a&e|ambulance|government|dvla|royal mail|post office|bin(?:s| men| collection)|"
+                     r"potholes?|weather|rain(?:ing|ed|y)?|snow(?:ing)?|forecast|traffic|roadworks|supermarket|tesco|asda|aldi|lidl|sainsbury'?s|"
+                     r"morrisons|amazon|evri|parcel|broadband|energy bill|cost of living|mp)\b")
+_SCHOOL_AGENT_RE = _re(r"\b(?:" + STAFF + r"|(?:the )?school(?:'s)? (?:has|have|is|are|was|were|did|does|didn'?t|doesn'?t|won'?t|never|still|can'?t|keeps?|just)|"
+                       r"teachers?|head(?:teacher)?|office|governors?|senco|pta|homework|dinners?|uniform)\b")
+# A good cause asking to be shared (a lost pet, a petition, a scam warning): "share far and wide" is a
+# pile-on only when it is aimed at someone.
+_GOOD_CAUSE_RE = _re(r"\b(?:lost|missing|found|petition|fundrais\w*|charity|appeal|raffle|sponsor\w*|scam\w*|fake (?:page|account|profile)|"
+                     r"please sign|sign (?:and|&) share|vote for|donat\w*)\b")
+# Talk about the photo rules themselves ("the policy says no posting pics of other kids, so I've cropped mine").
+_PHOTO_RULE_RE = _re(r"\b(?:policy|rules?|reminder|allowed|permission|consent|crop(?:ped|ping)?)\b")
+_PHOTO_DONE_RE = _re(r"\bbut\b|\bhere'?s\b|\b(?:i'?ve|i|we'?ve|we) (?:posted|put|uploaded|shared)\b")
+
+
+def about_another_body(text: str) -> bool:
+    """The post's grievance is with someone other than the school: another body, and no school agent."""
+    return _OTHER_BODY_RE.search(text) is not None and _SCHOOL_AGENT_RE.search(text) is None
+
+
 def school_media(sentence: str) -> bool:
     """The school's own account posting photos: consent is the school's business, not a parent's breach."""
     return _SCHOOL_MEDIA_RE.search(sentence) is not None
@@ -712,6 +734,12 @@ def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named
                 continue
             if cat == "complaint" and kind != "sarcasm" and (benign_context(part) or (kind == "repeated" and NEGATIVE_RE.search(part[m.end():]) is None
                                                                 and NEGATIVE_RE.search(m.group()) is None)):
+                continue
+            if cat == "complaint" and not about_someone and about_another_body(text):
+                continue
+            if kind == "far_and_wide" and _GOOD_CAUSE_RE.search(text) and TARGET_RE.search(part) is None:
+                continue
+            if cat == "image_consent" and _PHOTO_RULE_RE.search(part) and _PHOTO_DONE_RE.search(part) is None:
                 continue
             if cat == "image_consent" and _SCHOOL_MEDIA_RE.search(part):
                 continue

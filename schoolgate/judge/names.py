@@ -31,7 +31,7 @@ import gzip
 import re
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -291,6 +291,10 @@ def find_mentions(text: str, roster: Roster | None = None, author: Person | None
         idx = index_for(roster)
         out.extend(_roster_mentions(text, toks, starts, idx, taken, author))
     out.extend(_generic_mentions(text, toks, taken, out))
+    # A child the poster calls their own once ("our Coral", "from Coral's mam") is their own all through the post.
+    own = {m.person for m in out if m.own_child and m.person is not None}
+    if own:
+        out = [replace(m, own_child=True) if m.person in own and m.role == "pupil" else m for m in out]
     out.sort(key=lambda m: m.start)
     return out
 
@@ -340,6 +344,9 @@ def _own_child(toks: list[Token], i: int) -> bool:
         if back[-1:] in (["it's"], ["its"], ["it’s"]) or back[-2:] in (["it", "is"], ["this", "is"]):
             return True
         if i + 2 < len(toks) and toks[i + 2].lower == "here":
+            return True
+        # Signing off: "... handed it in, from Coral's mam", "love, Jack's dad".
+        if back[-1:] in (["from"], ["love"], ["x"], ["-"]) and i + 2 >= len(toks):
             return True
     if "my" in back or "our" in back:
         pos = max(j for j, w in enumerate(back) if w in ("my", "our"))
