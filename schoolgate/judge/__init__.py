@@ -280,8 +280,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         for cat, p in school_heads.sure(heads):
             if cat in ("allegation", "complaint") and proper_channel:
                 continue  # a concern taken through the proper channel is what the policy asks for
-            if cat == "complaint" and _TIME_FLIES.search(text):
-                continue  # "ridiculous how fast this term has gone": the model reads the verdict word
+            if cat == "complaint" and (_TIME_FLIES.search(text) or lexicon.about_another_body(text)):
+                continue  # time flying, or a grievance with the council or the bus company: not about the school
             if cat == "image_consent" and lexicon.school_media(text):
                 continue  # the school's own account posting photos: consent is the school's business
             score = school_heads.finding_score(cat, p)
