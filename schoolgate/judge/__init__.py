@@ -257,12 +257,14 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
 
     # 5. Phrasings the models miss (`lexicon`): pile-ons, stereotypes, veiled threats, innuendo,
     # insults and allegations without swear words, complaints by exasperation, the channel categories.
+    misconduct = False  # a phrase rule read an allegation as misconduct, not a crime
     for s, e, _ in sents:
         named = [m for m in people if m.start < e and m.end > s]
         for cue in lexicon.cues(text, (s, e), bool(named), any(m.role in ("staff", "governor") for m in named)):
             if cue.score > scores[cue.category]:
                 scores[cue.category] = cue.score
             facts.add(cue.category)
+            misconduct |= cue.kind == "misconduct"
             who = person_in(s, e)
             raw.append((cue.category, cue.score, cue.start, cue.end, who, None))
             if who is not None and cue.category in ("allegation", "abuse", "obscene", "threat"):
@@ -285,6 +287,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
             if cat == "image_consent" and lexicon.school_media(text):
                 continue  # the school's own account posting photos: consent is the school's business
             score = school_heads.finding_score(cat, p)
+            if cat == "allegation" and misconduct:
+                score = min(score, school_heads.HOLD_SCORE)  # the rule read misconduct: review, not block
             if scores[cat] < score:
                 scores[cat] = score
                 raw.append((cat, score, start, end, person_in(start, end), None))
@@ -295,7 +299,10 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
     findings: list[Finding] = []
     cited: dict[str, Clause] = {}
     seen: set[tuple[str, int, int]] = set()
-    for cat, p, s, e, who, pref in sorted(raw, key=lambda r: (r[2], r[3], r[0])):
+    # The same category over the same words is listed once, at its highest score: a weak sentence-model
+    # finding must not hide the school-post model's surer one (at a school whose list does not name the
+    # category, only the surer one reaches the non-exhaustive sentence's bar).
+    for cat, p, s, e, who, pref in sorted(raw, key=lambda r: (r[2], r[3], r[0], -r[1])):
         # List only what reaches the school's review threshold for the category; lower scores stay in
         # `scores` but would only be noise in the list a moderator reads.
         if p < policy.thresholds_for(cat)[0] or (cat, s, e) in seen:

@@ -73,7 +73,7 @@ def test_a_concern_through_the_proper_channel_is_not_held_as_a_complaint(sw, ros
 
 def test_the_model_clears_a_post_the_rest_would_only_hold(sw, roster, fake):
     text = "Mr Hughes is honestly the reason my son likes reading now, what a teacher."
-    fake(_saying(allegation=0.95))
+    fake(_saying(allegation=0.85))  # sure enough to hold, not to block
     held = analyse(text, sw, roster)
     assert held.decision == "review" and {f.category for f in held.findings if f.breach} == {"allegation"}
     fake(_saying())  # sure it is nothing
@@ -153,3 +153,20 @@ def test_a_posts_probabilities_do_not_depend_on_its_batch():
     together = school_heads.probabilities(texts)
     alone = np.vstack([school_heads.probabilities([t]) for t in texts])
     assert np.array_equal(together, alone)
+
+
+def test_the_models_finding_is_listed_where_a_weaker_one_covers_the_same_words(hh, roster, fake):
+    # At High Hesket, whose list does not name contacting staff, the sentence model's weak staff_contact
+    # finding covers the whole post and is only advice. The school-post model's surer finding on the same
+    # words must be the one listed (the higher score wins a tie of category and span), so the
+    # non-exhaustive sentence holds the post.
+    text = "Mr Hughes is on Snapchat now 😂 added him, his story is all his allotment"
+    fake(_unsure)
+    weak = analyse(text, hh, roster)
+    assert weak.decision == "allow"
+    assert any(f.category == "staff_contact" and not f.breach and f.start == 0 and f.end == len(text) for f in weak.findings)
+    fake(_saying(staff_contact=1.0))
+    v = analyse(text, hh, roster)
+    assert v.decision == "review"
+    whole = [f for f in v.findings if f.category == "staff_contact" and f.start == 0 and f.end == len(text)]
+    assert [(f.score, f.breach) for f in whole] == [(school_heads.HOLD_SCORE, True)]
