@@ -293,6 +293,26 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 scores[cat] = score
                 raw.append((cat, score, start, end, person_in(start, end), None))
 
+    findings, decision, explanation = _decide(text, policy, raw)
+    if heads is not None and decision != "allow":
+        # Categories the school-post model is sure the post is not, found by nothing it may not overrule
+        # (`facts`: a child on the roster, a number, a phrase rule, the school's own example).
+        held = {f.category for f in findings if f.breach}
+        cleared = {c for c in held - facts if school_heads.clears(c, heads)}
+        if cleared:
+            rest = _decide(text, policy, [r for r in raw if r[0] not in cleared])
+            # All of them: the post is allowed (a hold, never a block). Some: they leave the list the moderator
+            # reads, when the post is held or blocked as it was without them.
+            if (cleared == held and decision == "review") or rest[1] == decision:
+                for c in cleared:
+                    scores[c] = min(scores[c], float(heads[CATEGORIES.index(c)]))
+                findings, decision, explanation = rest
+    return Verdict(decision=decision, explanation=explanation,
+                   scores={c: round(min(1.0, max(0.0, v)), 4) for c, v in scores.items()}, findings=findings)
+
+
+def _decide(text: str, policy: PolicyView, raw: list) -> tuple[list[Finding], str, str]:
+    """The findings a moderator is shown, each with its clause, then the decision and its explanation."""
     # The school's "non-exhaustive" sentence, for categories its list does not name.
     unlisted = policy.non_exhaustive()
     others = {r[0] for r in raw if r[0] != "naming_child" and r[1] >= policy.thresholds_for(r[0])[0]}
@@ -316,14 +336,4 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         findings.append(Finding(category=cat, clause=clause.id if clause else None, score=round(min(1.0, p), 4),
                                 start=s, end=e, quote=text[s:e], breach=clause is not None))
     decision, explanation = decide(findings, policy, cited)
-    if heads is not None and decision == "review":
-        # The school-post model is sure the post is none of what it would be held for: allow it, unless
-        # something it may not overrule found one of those categories (`facts`).
-        held = {f.category for f in findings if f.breach}
-        if not (held & facts) and all(school_heads.clears(c, heads) for c in held):
-            for c in held:
-                scores[c] = min(scores[c], float(heads[CATEGORIES.index(c)]))
-            findings = [f for f in findings if not f.breach]
-            decision, explanation = decide(findings, policy, {})
-    return Verdict(decision=decision, explanation=explanation,
-                   scores={c: round(min(1.0, max(0.0, v)), 4) for c, v in scores.items()}, findings=findings)
+    return findings, decision, explanation

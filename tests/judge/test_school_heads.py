@@ -170,3 +170,23 @@ def test_the_models_finding_is_listed_where_a_weaker_one_covers_the_same_words(h
     assert v.decision == "review"
     whole = [f for f in v.findings if f.category == "staff_contact" and f.start == 0 and f.end == len(text)]
     assert [(f.score, f.breach) for f in whole] == [(school_heads.HOLD_SCORE, True)]
+
+
+def test_categories_the_model_is_sure_of_not_leave_a_held_posts_list(sw, roster, fake):
+    # Held for abuse (the toxicity model) and, on the sentence model's reading, complaint and allegation.
+    # The school-post model is sure it is abuse and sure it is neither of the others: the post stays held,
+    # and the moderator reads abuse alone.
+    text = "That teacher is an idiot and the school is a joke"
+    fake(_unsure)
+    before = analyse(text, sw, roster)
+    assert before.decision == "review"
+    assert {"abuse", "complaint", "allegation"} <= {f.category for f in before.findings if f.breach}
+    fake(_saying(abuse=0.95))
+    v = analyse(text, sw, roster)
+    assert v.decision == "review"
+    assert {f.category for f in v.findings if f.breach} == {"abuse"}
+    assert v.scores["complaint"] < school_heads.CLEAR_BELOW and v.scores["allegation"] < school_heads.CLEAR_BELOW
+    # A category something it may not overrule found stays: a phrase rule's allegation of theft blocks.
+    fake(_saying(abuse=0.95))
+    stolen = analyse("That teacher is an idiot and she stole the trip money", sw, roster)
+    assert stolen.decision == "block" and any(f.category == "allegation" and f.breach for f in stolen.findings)
