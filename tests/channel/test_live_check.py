@@ -45,3 +45,15 @@ def test_clean_text_keeps_send_for_approval_primary(post, login):
     assert "Looks fine" in body
     send = re.search(r"<button[^>]*>\s*Send for approval\s*</button>", body)
     assert send and "secondary" not in send.group(0)
+
+
+def test_a_finding_the_school_list_does_not_name_is_explained_with_its_own_sentences(hesket, login):
+    # High Hesket's list does not name contacting staff; its non-exhaustive sentence holds the comment. The
+    # parent reads why: the school's own sentence that its list is only examples, and its aim to safeguard.
+    text = "Mrs Wood is on Snapchat now, I added her last night and messaged her about the trip"
+    body = login("parent@high-hesket.demo").post("/high-hesket/channel/check/", {"text": text}, HTTP_HX_REQUEST="true").content.decode()
+    why = re.sub(r"\s+", " ", re.search(r"<details[^>]*>(.*?)</details>", body, re.S).group(1))
+    assert "does not list this by name" in why, why
+    assert "<q>This list is non-exhaustive and intended to provide examples only</q>" in why
+    assert "aims to <q>Safeguard pupils, staff and anyone associated with the school" in why
+    assert "policy says: <q>(This list" not in why
