@@ -4,6 +4,23 @@
 import pytest
 
 
+def build_demo():
+    """Both seed policies and every app's demo data, as `schoolgate demo` builds them."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    from schoolgate.policies.loader import SEED_SLUGS, load_seed
+
+    for slug in SEED_SLUGS:
+        load_seed(slug)
+    for config in apps.get_app_configs():
+        module = f"{config.name}.demo"
+        if config.name.startswith("schoolgate.") and find_spec(module):
+            import_module(module).build()
+
+
 @pytest.fixture(scope="session")
 def browser(chromium):
     """The run's one Chromium (tests/conftest.py)."""

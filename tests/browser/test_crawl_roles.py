@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from .conftest import build_demo
+
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 ROLES = {
     "stokes-wood": ["head", "dsl", "office", "hughes", "governor", "parent"],
@@ -29,22 +31,6 @@ SERIOUS = {"serious", "critical"}
 # (rule, URL pattern) pairs a page may still break, each with its reason: none today.
 KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 PAGES_MAX = 40  # per role: a guard against a link loop, far above what any role reaches today
-
-
-def _build_demo():
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
-    from schoolgate.policies.loader import SEED_SLUGS, load_seed
-
-    for slug in SEED_SLUGS:
-        load_seed(slug)
-    for config in apps.get_app_configs():
-        module = f"{config.name}.demo"
-        if config.name.startswith("schoolgate.") and find_spec(module):
-            import_module(module).build()
 
 
 def pattern(path: str) -> str:
@@ -164,7 +150,7 @@ def crawl(browser, base: str, slug: str, email: str, axe: str, shots, checked: s
 def test_every_page_each_role_reaches(live_server, browser, output_dir, fake_judge):
     from axe_playwright_python.base import AXE_SCRIPT
 
-    _build_demo()
+    build_demo()
     shots = output_dir / "crawl"
     shots.mkdir(exist_ok=True)
     axe = AXE_SCRIPT

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from .conftest import build_demo
 from .logins import logged_in
 
 PHONE = {"width": 390, "height": 844}
@@ -28,19 +29,7 @@ def measure(page):
 
 @pytest.mark.django_db(transaction=True)
 def test_every_menu_page_fits_a_phone(live_server, browser, output_dir):
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
-    from schoolgate.policies.loader import SEED_SLUGS, load_seed
-
-    for slug in SEED_SLUGS:
-        load_seed(slug)
-    for config in apps.get_app_configs():
-        module = f"{config.name}.demo"
-        if config.name.startswith("schoolgate.") and find_spec(module):
-            import_module(module).build()
+    build_demo()
 
     problems = []
     for email in ROLES:

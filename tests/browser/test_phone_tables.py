@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from .conftest import build_demo
 from .logins import logged_in
 
 PHONE = {"width": 390, "height": 844}
@@ -91,19 +92,7 @@ def _pages(live_server):
 
 @pytest.fixture
 def demo_data(transactional_db):
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
-    from schoolgate.policies.loader import SEED_SLUGS, load_seed
-
-    for slug in SEED_SLUGS:
-        load_seed(slug)
-    for config in apps.get_app_configs():
-        module = f"{config.name}.demo"
-        if config.name.startswith("schoolgate.") and find_spec(module):
-            import_module(module).build()
+    build_demo()
 
 
 def test_tables_read_well_on_a_phone_and_stay_tables_on_a_desktop(demo_data, live_server, browser, output_dir):
