@@ -97,7 +97,8 @@ def worth_reading(texts: Sequence[str], featurizer) -> np.ndarray:
     if gate is None or not len(texts):
         return np.ones(len(texts), dtype=bool)
     W, b, threshold = gate
-    assert W.shape[0] == featurizer.n_features, "school-gate.npz out of date: run training/train_school_gate.py"
+    if W.shape[0] != featurizer.n_features:  # a first pass rebuilt without `training/train_school_gate.py`
+        return np.ones(len(texts), dtype=bool)  # slower, never wrong: the model reads every post
     z, _ = featurizer.linear(list(texts), W, b)
     return z[:, 0] >= threshold
 

@@ -190,3 +190,12 @@ def test_categories_the_model_is_sure_of_not_leave_a_held_posts_list(sw, roster,
     fake(_saying(abuse=0.95))
     stolen = analyse("That teacher is an idiot and she stole the trip money", sw, roster)
     assert stolen.decision == "block" and any(f.category == "allegation" and f.breach for f in stolen.findings)
+
+
+def test_a_gate_built_for_another_first_pass_reads_every_post(monkeypatch):
+    from schoolgate.judge import _toxicity
+
+    featurizer = _toxicity().featurizer
+    W, b, threshold = school_heads._load_gate()
+    monkeypatch.setattr(school_heads, "_gate", (W[:-1], b, threshold))  # one feature short: out of date
+    assert school_heads.worth_reading(NOTHING_TO_HOLD, featurizer).all()
