@@ -43,10 +43,6 @@ SENSITIVE_CEILING = 0.84
 __all__ = ["analyse", "analyse_batch", "ToxicityUnavailable"]
 
 TOXIC = ("abuse", "threat", "hate", "obscene", "harassment")
-# The sentence model reads an insult about a named teacher as an allegation ("Mr Hughes is a useless teacher
-# and everyone knows it": 0.95), so alone it holds an allegation and never blocks one: the school-post model,
-# which then reads the post, blocks what it is all but certain of, as do the phrase rules' crimes.
-SEMANTIC_ALLEGATION_MAX = 0.8
 # Findings below this score are not listed (the score is still in `scores`).
 MIN_FINDING = 0.35
 
@@ -250,8 +246,6 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 p *= 0.5
             if cat == "image_consent" and lexicon.school_media(text[s:e]):
                 p *= 0.5
-            if cat == "allegation":
-                p = min(p, SEMANTIC_ALLEGATION_MAX)
             if p > scores[cat]:
                 scores[cat] = p
             if p >= MIN_FINDING:

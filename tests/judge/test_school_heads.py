@@ -199,14 +199,3 @@ def test_a_gate_built_for_another_first_pass_reads_every_post(monkeypatch):
     W, b, threshold = school_heads._load_gate()
     monkeypatch.setattr(school_heads, "_gate", (W[:-1], b, threshold))  # one feature short: out of date
     assert school_heads.worth_reading(NOTHING_TO_HOLD, featurizer).all()
-
-
-def test_the_sentence_model_alone_holds_an_allegation_and_the_school_post_model_may_block_it(sw, roster, fake):
-    # The sentence model reads an insult about a named teacher as an allegation, very surely. Alone, that
-    # holds the post for a moderator; it is the school-post model (or a phrase rule's crime) that blocks.
-    text = "Mr Hughes is a useless teacher and everyone knows it"
-    fake(_unsure)
-    v = analyse(text, sw, roster)
-    assert v.decision == "review" and any(f.category == "allegation" and f.breach for f in v.findings)
-    fake(_saying(abuse=0.99, allegation=0.95))
-    assert analyse(text, sw, roster).decision == "block"
