@@ -70,7 +70,7 @@ def test_the_server_serves_the_log_in_page_and_static_files_and_stops_on_ctrl_c(
             server.kill()
             server.wait()
     logs = (tmp_path / "stdout").read_text() + (tmp_path / "stderr").read_text()
-    assert "gthread" in logs and "Booting worker" in logs
+    assert "QuitSafeThreadWorker" in logs and "Booting worker" in logs
     assert '"GET /accounts/login/ HTTP/1.1" 200' in (tmp_path / "stdout").read_text()  # the access log, on stdout
     with pytest.raises(OSError):  # nothing listens any more: the workers went with the master
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
@@ -93,7 +93,36 @@ def test_gunicorn_accepts_the_options():
     config = Config()
     for key, value in gunicorn_options(bind="127.0.0.1:8000", workers=2).items():
         config.set(key, value)
-    assert config.worker_class_str == "gthread" and config.threads == 4 and config.accesslog == "-"
+    from gunicorn.workers.gthread import ThreadWorker
+
+    assert issubclass(config.worker_class, ThreadWorker) and config.threads == 4 and config.accesslog == "-"
+
+
+def test_ctrl_c_stops_a_worker_that_is_handing_a_request_to_a_thread():
+    """The quit signal lands on the worker's main thread; if that thread is inside the thread pool's `submit`
+    (which holds the pool's lock), gunicorn's own gthread handler waits for that lock forever. Ours exits."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from schoolgate.schools.gunicorn_worker import QuitSafeThreadWorker
+
+    worker = QuitSafeThreadWorker.__new__(QuitSafeThreadWorker)
+    worker.tpool = ThreadPoolExecutor(max_workers=1)
+    worker.cfg = SimpleNamespace(worker_int=lambda w: None)
+    exited = threading.Event()
+
+    def main_thread_inside_submit():
+        with worker.tpool._shutdown_lock:  # what `submit` holds while it starts a thread
+            try:
+                worker.handle_quit(None, None)  # the signal arrives here
+            except SystemExit:
+                exited.set()
+
+    threading.Thread(target=main_thread_inside_submit, daemon=True).start()
+    assert exited.wait(5), "the worker hung on quit"
+    assert worker.alive is False
+    worker.tpool.shutdown()
 
 
 def test_each_worker_loads_the_judge_before_its_first_request(settings):

@@ -44,7 +44,7 @@ def gunicorn_options(*, bind: str, workers: int, threads: int = THREADS, timeout
     return {
         "bind": bind,
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "schoolgate.schools.gunicorn_worker.QuitSafeThreadWorker",  # gthread, quit safely
         "threads": threads,
         "timeout": timeout,
         "graceful_timeout": 30,
