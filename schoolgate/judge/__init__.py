@@ -88,10 +88,6 @@ def _toxicity():
 
 # Sentence-level cue that a named person is the target of a semantic finding.
 _SCHOOL_WORDS = re.compile(r"\b(?:school|head|teacher|staff|governors?|office|class|year \d)\b", re.IGNORECASE)
-# Time flying, in the words of a complaint ("ridiculous how fast this term has gone", "where has this year gone").
-_TIME_FLIES = re.compile(r"\b(?:(?:ridiculous|crazy|mad|insane|unreal|scary|wild|mental) how (?:fast|quick(?:ly)?)\b[^.!?\n]{0,40}\b"
-                         r"(?:gone|flown|flying|going|gone by)|where (?:has|did|have) (?:the|this|that) (?:term|year|week|half[- ]term|summer|holidays?) go(?:ne)?)\b",
-                         re.IGNORECASE)
 # Sentence-level cue that a sensitive fact is about someone ("his mum", "the new boy").
 _ABOUT_SOMEONE = re.compile(r"\b(?:his|her|their|boy|girl|family|mum|dad|kids?|child)\b", re.IGNORECASE)
 
@@ -220,6 +216,9 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         raw.append(("confidential", h.score, h.start, h.end, None, None))
         facts.add("confidential")
 
+    # Whether the post's grievance is with another body (the council, the NHS): read once, for steps 4 and 6.
+    elsewhere = lexicon.about_another_body(text)
+
     # 4. Meaning, sentence by sentence.
     for s, e, sc in sents:
         who = person_in(s, e)
@@ -240,7 +239,7 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 cat = "confidential"
             elif cat in ("allegation", "complaint") and who is None and not _SCHOOL_WORDS.search(text, s, e):
                 p *= 0.85
-            if cat == "complaint" and who is None and lexicon.about_another_body(text):
+            if cat == "complaint" and who is None and elsewhere:
                 p *= 0.5  # the council's form, the bus company: a grievance, but not with the school
             if cat in ("allegation", "complaint") and benign:
                 p *= 0.5
@@ -282,7 +281,7 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         for cat, p in school_heads.sure(heads):
             if cat in ("allegation", "complaint") and proper_channel:
                 continue  # a concern taken through the proper channel is what the policy asks for
-            if cat == "complaint" and (_TIME_FLIES.search(text) or lexicon.about_another_body(text)):
+            if cat == "complaint" and (elsewhere or lexicon.time_flies(text)):
                 continue  # time flying, or a grievance with the council or the bus company: not about the school
             if cat == "image_consent" and lexicon.school_media(text):
                 continue  # the school's own account posting photos: consent is the school's business

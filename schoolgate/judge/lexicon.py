@@ -664,6 +664,16 @@ _PHOTO_RULE_RE = _re(r"\b(?:policy|rules?|reminder|allowed|permission|consent|cr
 _PHOTO_DONE_RE = _re(r"\bbut\b|\bhere'?s\b|\b(?:i'?ve|i|we'?ve|we) (?:posted|put|uploaded|shared)\b")
 
 
+# Time flying, in the words of a complaint ("ridiculous how fast this term has gone", "where has this year gone").
+_TIME_FLIES_RE = _re(r"\b(?:(?:ridiculous|crazy|mad|insane|unreal|scary|wild|mental) how (?:fast|quick(?:ly)?)\b[^.!?\n]{0,40}\b"
+                     r"(?:gone|flown|flying|going|gone by)|where (?:has|did|have) (?:the|this|that) (?:term|year|week|half[- ]term|summer|holidays?) go(?:ne)?)\b")
+
+
+def time_flies(text: str) -> bool:
+    """The post says how fast time goes, in a complaint's words: not a complaint."""
+    return _TIME_FLIES_RE.search(text) is not None
+
+
 def about_another_body(text: str) -> bool:
     """The post's grievance is with someone other than the school: another body, and no school agent."""
     return _OTHER_BODY_RE.search(text) is not None and _SCHOOL_AGENT_RE.search(text) is None
