@@ -124,6 +124,12 @@ def is_non_exhaustive(clause: Clause) -> bool:
     return not clause.categories and NON_EXHAUSTIVE_RE.search(clause.text) is not None
 
 
+def safeguarding_aim(clauses):
+    """The school's objective to safeguard people (a clause naming no category), cited beside its
+    non-exhaustive sentence; None when the policy has none. Any objects with `text` and `categories`."""
+    return next((c for c in clauses if not c.categories and SAFEGUARD_RE.search(c.text)), None)
+
+
 @dataclass(frozen=True)
 class PolicyView:
     """What the judge needs of one school's current policy version."""
@@ -168,7 +174,8 @@ class PolicyView:
         lists = [c for c in self.clauses if is_non_exhaustive(c)]
         if not lists:
             return ()
-        return tuple(lists[:1] + [c for c in self.clauses if not c.categories and SAFEGUARD_RE.search(c.text)][:1])
+        aim = safeguarding_aim(self.clauses)
+        return tuple(lists[:1] + ([aim] if aim is not None else []))
 
     def thresholds_for(self, category: str) -> tuple[float, float]:
         override = self.category_thresholds.get(category, {})

@@ -34,7 +34,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 
-from schoolgate.judge.types import NON_EXHAUSTIVE_RE, SAFEGUARD_RE, Person, PolicyView, Roster, Verdict, category_label
+from schoolgate.judge.types import Person, PolicyView, Roster, Verdict, category_label, is_non_exhaustive, safeguarding_aim
 
 log = logging.getLogger(__name__)
 
@@ -80,16 +80,15 @@ def finding_record(finding: dict, clauses: dict) -> dict:
     where the clause is the school's "this list is non-exhaustive" sentence, the school's aim to safeguard
     people that the judge cites with it (`clause_aim`)."""
     clause = clauses.get(finding.get("clause") or "")
-    aim = ""
-    if clause is not None and not clause.categories and NON_EXHAUSTIVE_RE.search(clause.text):
-        aim = next((c.text.strip().rstrip(".") for c in clauses.values() if not c.categories and SAFEGUARD_RE.search(c.text)), "")
+    unlisted = clause is not None and is_non_exhaustive(clause)  # the judge's own test, on the stored clause
+    aim = safeguarding_aim(clauses.values()) if unlisted else None
     return {
         **finding,
         "label": category_label(finding.get("category", "")),
         "clause_text": clause.text if clause is not None else "",
         "clause_heading": clause.heading if clause is not None else "",
-        "clause_non_exhaustive": bool(clause is not None and not clause.categories and NON_EXHAUSTIVE_RE.search(clause.text)),
-        "clause_aim": aim,
+        "clause_non_exhaustive": unlisted,
+        "clause_aim": aim.text.strip().rstrip(".") if aim is not None else "",
     }
 
 
