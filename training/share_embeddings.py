@@ -1,21 +1,21 @@
-"""Store MiniLM's embedding tables once for the judge's three int8 graphs (issue 11).
+"""Store MiniLM's embedding tables once for the judge's four int8 graphs (issue 11).
 
     training/.env311/bin/python training/share_embeddings.py            # share (idempotent)
     training/.env311/bin/python training/share_embeddings.py --check    # exit 1 unless already shared
     training/.env311/bin/python training/share_embeddings.py --inline   # undo: self-contained graphs again
 
-`minilm-int8.onnx` (sentence encoder), `tox-minilm-int8.onnx` (toxicity second stage) and
-`school-posts-int8.onnx` (school-post model) all start from all-MiniLM-L6-v2 with its embeddings frozen and
+`minilm-int8.onnx` (sentence encoder), `tox-minilm-int8.onnx` (toxicity second stage),
+`school-posts-int8.onnx` (school-post model) and `spans-minilm-int8.onnx` (toxic words) all start from all-MiniLM-L6-v2 with its embeddings frozen and
 quantised the same way, so their int8 word-embedding table (30522 x 384, 11.7 MB) and position table
 (512 x 384) are byte for byte the same, under different names (`bert.` in the encoder, `enc.` in the
 fine-tuned two). This post-export step finds every initializer of at least 64 KiB that is identical
-(type, shape and bytes) in all three graphs, writes each once to `minilm-shared.bin` (4 KiB-aligned) and
+(type, shape and bytes) in all four graphs, writes each once to `minilm-shared.bin` (4 KiB-aligned) and
 rewrites the graphs to reference it as ONNX external data (data_location EXTERNAL, location, offset,
 length): about 24 MB less committed and packaged. ONNX Runtime resolves the file relative to the graph's
 directory when a session is created from a path, which is how the product loads them: the product does
 not need the `onnx` package.
 
-Run it after re-exporting any of the three graphs (a re-export writes its tables inline again). It
+Run it after re-exporting any of the four graphs (a re-export writes its tables inline again). It
 refuses, changing nothing, when the graphs' word-embedding tables differ, or when a re-exported graph
 no longer holds a table the others share. Before replacing anything it runs every rewritten graph (from
 its path, as the product does) and the same graph with every table inline (from memory) on a few token
@@ -40,7 +40,7 @@ from onnx.external_data_helper import set_external_data, uses_external_data
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "schoolgate" / "judge" / "models"
-GRAPHS = ("minilm-int8.onnx", "tox-minilm-int8.onnx", "school-posts-int8.onnx")
+GRAPHS = ("minilm-int8.onnx", "tox-minilm-int8.onnx", "school-posts-int8.onnx", "spans-minilm-int8.onnx")
 SHARED = "minilm-shared.bin"
 MIN_BYTES = 64 * 1024  # smaller identical tensors (biases, LayerNorm, scales) are not worth a reference
 ALIGN = 4096
@@ -164,7 +164,7 @@ def plan(models: Path, inline: bool = False) -> tuple[bytes | None, dict[str, by
         tables.append(g.key(mine[0]))
     if len(set(tables)) != 1:
         odd = [g.name for g, k in zip(graphs, tables) if tables.count(k) == 1]
-        raise Refused(f"the word-embedding tables differ ({', '.join(odd) or 'all three'} differ from the others), "
+        raise Refused(f"the word-embedding tables differ ({', '.join(odd) or 'all of them'} differ from the others), "
                       "so there is nothing to share; nothing was changed")
 
     common = set(keys[0]).intersection(*keys[1:])
@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     after = sum((models / n).stat().st_size for n in GRAPHS) + (len(blob) if blob is not None else 0)
     shared_note = f"{SHARED} {len(blob):,} bytes" if blob is not None else f"no {SHARED}"
     print(f"share_embeddings: rewrote {', '.join(stale) or 'nothing'}; {shared_note}; "
-          f"three graphs + shared file {before:,} -> {after:,} bytes")
+          f"graphs + shared file {before:,} -> {after:,} bytes")
     return 0
 
 

@@ -36,6 +36,20 @@ CATS = ("abuse", "threat", "hate", "obscene", "harassment")
 csv.field_size_limit(sys.maxsize)
 
 
+
+def char_f1(pred: set[int], gold: set[int]) -> float:
+    """SemEval-2021 Task 5's score for one post: F1 of character offsets; a post with no gold span scores
+    1 for no predicted span and 0 otherwise."""
+    if not gold:
+        return 1.0 if not pred else 0.0
+    if not pred:
+        return 0.0
+    tp = len(pred & gold)
+    if not tp:
+        return 0.0
+    p, r = tp / len(pred), tp / len(gold)
+    return 2 * p * r / (p + r)
+
 @dataclass
 class Row:
     dataset: str

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import toxdata  # noqa: E402
-from toxdata import Row  # noqa: E402
+from toxdata import Row, char_f1  # noqa: E402
 
 from schoolgate.judge import toxicity as tx  # noqa: E402
 
@@ -104,18 +104,6 @@ def fit(X, y, w, c):
     m = LogisticRegression(C=c, solver="liblinear", max_iter=200)
     m.fit(X, y, sample_weight=w)
     return m
-
-
-def char_f1(pred: set[int], gold: set[int]) -> float:
-    if not gold:
-        return 1.0 if not pred else 0.0
-    if not pred:
-        return 0.0
-    tp = len(pred & gold)
-    if tp == 0:
-        return 0.0
-    p, r = tp / len(pred), tp / len(gold)
-    return 2 * p * r / (p + r)
 
 
 def fit_dense(X, y, w):

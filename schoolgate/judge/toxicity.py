@@ -278,6 +278,7 @@ class ToxicityModel:
         self.token_fallback = float(meta.get("token_fallback", 1.0))
         self.finetuned_dir = models_dir_of(meta)
         self._finetuned = None  # TransformerStage, loaded on first use; False when unavailable
+        self._spans = None  # spans_transformer.SpanModel, likewise
 
     @classmethod
     def load(cls, models_dir: Path | None = None) -> ToxicityModel:
@@ -457,9 +458,30 @@ class ToxicityModel:
 
     def toxic_spans(self, text: str, threshold: float | None = None) -> list[tuple[int, int]]:
         """Category-free toxic words (the SemEval-2021 task): merged character spans."""
-        toks, tp = self.token_probabilities(text)
-        t = self.token_threshold if threshold is None else threshold
-        return select_spans(text, toks, tp, t, self.token_fallback)
+        return self.toxic_spans_batch([text], threshold)[0]
+
+    def toxic_spans_batch(self, texts: list[str], threshold: float | None = None, in_context: bool = True
+                          ) -> list[list[tuple[int, int]]]:
+        """`toxic_spans` of each text: the words the fine-tuned span model (`spans_transformer`) reads as
+        toxic in context, none where no word reaches its threshold; without its files (or with
+        SCHOOLGATE_TOX_SPANS_MODEL=0, or `in_context=False`) the n-gram token model's words, with its
+        fallback."""
+        if in_context and self._spans is None:
+            from . import spans_transformer as st
+
+            wanted = os.environ.get("SCHOOLGATE_TOX_SPANS_MODEL", "1") != "0" and st.available(self.finetuned_dir)
+            self._spans = st.SpanModel.load(self.finetuned_dir) if wanted else False
+        if in_context and self._spans:
+            model = self._spans
+            words = [tokens(t) for t in texts]
+            t = model.threshold if threshold is None else threshold
+            return [select_spans(text, w, p, t) for text, w, p in zip(texts, words, model.word_probabilities(texts, words))]
+        out = []
+        for text in texts:
+            toks, tp = self.token_probabilities(text)
+            t = self.token_threshold if threshold is None else threshold
+            out.append(select_spans(text, toks, tp, t, self.token_fallback))
+        return out
 
     def _contributions(self, toks: list[tuple[_Tok, int, int]], norms: np.ndarray) -> np.ndarray:
         """(len(toks), len(HEADS)): how much each word pushed each head's logit up (its word and

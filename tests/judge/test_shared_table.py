@@ -1,6 +1,6 @@
-"""The judge's three MiniLM graphs take their embedding tables from one file (`training/share_embeddings.py`).
+"""The judge's four MiniLM graphs take their embedding tables from one file (`training/share_embeddings.py`).
 
-`minilm-int8.onnx`, `tox-minilm-int8.onnx` and `school-posts-int8.onnx` hold the same int8 word-embedding
+`minilm-int8.onnx`, `tox-minilm-int8.onnx`, `school-posts-int8.onnx` and `spans-minilm-int8.onnx` hold the same int8 word-embedding
 table (30522 x 384) and position table; they are stored once, in `minilm-shared.bin`, as ONNX external
 data. These tests read the graphs' protocol buffers directly (the product does not depend on the `onnx`
 package) and check that sharing changed no output: each graph as the product loads it, against the same
@@ -19,11 +19,11 @@ from schoolgate.judge import embeddings, school_heads
 from schoolgate.judge import toxicity_transformer as tt
 
 MODELS = Path(embeddings.__file__).resolve().parent / "models"
-GRAPHS = ("minilm-int8.onnx", "tox-minilm-int8.onnx", "school-posts-int8.onnx")
+GRAPHS = ("minilm-int8.onnx", "tox-minilm-int8.onnx", "school-posts-int8.onnx", "spans-minilm-int8.onnx")
 SHARED = "minilm-shared.bin"
 WORD_TABLE = "embeddings.word_embeddings.weight_quantized"
 POSITION_TABLE = "embeddings.position_embeddings.weight_quantized"
-# sha256 of the int8 tables inside the three graphs as exported (identical in all three, before sharing).
+# sha256 of the int8 tables inside the four graphs as exported (identical in all four, before sharing).
 TABLE_SHA256 = {
     WORD_TABLE: "2655fab7816f43efb3fad20f05446eb86b486521b298db97d541c7a9c4d2202d",
     POSITION_TABLE: "584af1a844ce93e0b3bcd433c87a7a8334695535117b49c11b408ebadc6138c0",
@@ -168,7 +168,7 @@ def _table(name: str, suffix: str) -> dict:
 # --- the files ----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("suffix", [WORD_TABLE, POSITION_TABLE])
-def test_the_three_graphs_reference_the_same_bytes_of_one_shared_file(suffix):
+def test_the_graphs_reference_the_same_bytes_of_one_shared_file(suffix):
     refs = []
     for name in GRAPHS:
         t = _table(name, suffix)
@@ -226,6 +226,22 @@ def test_fine_tuned_logits_are_those_of_the_graph_with_its_tables_inline(stage):
     want = reference.logits(TEXTS)
     assert got.shape == (len(TEXTS), len(product.heads))
     assert got.tobytes() == want.tobytes()
+
+
+def test_toxic_word_probabilities_are_those_of_the_graph_with_its_tables_inline():
+    import json
+
+    from schoolgate.judge import spans_transformer as st
+    from schoolgate.judge.toxicity import tokens
+
+    product = st.SpanModel.load(st.MODELS_DIR)
+    meta = json.loads((st.MODELS_DIR / st.META_FILE).read_text(encoding="utf-8"))
+    reference = st.SpanModel(_reference(st.MODEL_FILE), product._tok, meta)
+    words = [tokens(t) for t in TEXTS]
+    got = product.word_probabilities(TEXTS, words)
+    want = reference.word_probabilities(TEXTS, words)
+    assert [g.tobytes() for g in got] == [w.tobytes() for w in want]
+    assert max(float(g.max()) for g in got if len(g)) > 0.5  # the insult is read as one
 
 
 # Recorded from the inline graphs before sharing (first five texts). The school-post model is retrained
