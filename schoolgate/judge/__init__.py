@@ -216,8 +216,10 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         raw.append(("confidential", h.score, h.start, h.end, None, None))
         facts.add("confidential")
 
-    # Whether the post's grievance is with another body (the council, the NHS): read once, for steps 4 and 6.
+    # Whether the post's grievance is with another body (the council, the NHS), or its news is about another
+    # school: read once, for steps 4 and 6.
     elsewhere = lexicon.about_another_body(text)
+    news_elsewhere = lexicon.news_elsewhere(text, policy.school_name)
 
     # 4. Meaning, sentence by sentence.
     for s, e, sc in sents:
@@ -241,6 +243,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 p *= 0.85
             if cat == "complaint" and who is None and elsewhere:
                 p *= 0.5  # the council's form, the bus company: a grievance, but not with the school
+            if cat == "allegation" and news_elsewhere:
+                p *= 0.5  # news about another school's staff
             if cat in ("allegation", "complaint") and benign:
                 p *= 0.5
             if cat == "image_consent" and lexicon.school_media(text[s:e]):
@@ -260,6 +264,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
     for s, e, _ in sents:
         named = [m for m in people if m.start < e and m.end > s]
         for cue in lexicon.cues(text, (s, e), bool(named), any(m.role in ("staff", "governor") for m in named)):
+            if cue.category == "allegation" and news_elsewhere:
+                continue  # news about another school's staff
             if cue.score > scores[cue.category]:
                 scores[cue.category] = cue.score
             facts.add(cue.category)
@@ -283,6 +289,10 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 continue  # a concern taken through the proper channel is what the policy asks for
             if cat == "complaint" and (elsewhere or lexicon.time_flies(text)):
                 continue  # time flying, or a grievance with the council or the bus company: not about the school
+            if cat == "harassment" and (lexicon.campaign_elsewhere(text) or lexicon.kind_ask(text)):
+                continue  # everyone writing to the council, or asked to be kind: a campaign, not a pile-on
+            if cat == "allegation" and news_elsewhere:
+                continue  # news about another school's staff
             if cat == "image_consent" and lexicon.school_media(text):
                 continue  # the school's own account posting photos: consent is the school's business
             score = school_heads.finding_score(cat, p)

@@ -2,7 +2,8 @@
 
 Our own sentences. Each pair differs in what a moderator cares about: whom the grievance is with, whether a
 "share far and wide" is aimed at a person, whether a post about photos talks about the rule or breaks it,
-and whether the child named is the poster's own.
+whether the child named is the poster's own, whether a fortune is raised or charged, whether the news is about
+another school, and whether the group is asked to be kind or to pile on.
 """
 
 from __future__ import annotations
@@ -30,6 +31,24 @@ def held_for(v, category):
     # Talking about the photo rule is not breaking it.
     ("Reminder that the policy says no posting pics of other people's kids, so crop yours before sharing.",
      "I know it's not allowed but here's the pics of all the kids from the nativity, tag your little ones.", "image_consent"),
+    # A fortune raised or saved is praise; a fortune charged is a complaint.
+    ("The raffle at the Christmas fair made a fortune for the library, well done PTA.",
+     "The school charges us a fortune for every trip and nobody can say where it goes.", "complaint"),
+    # Stealing the show is praise; stealing from a bag is an allegation.
+    ("Loved the nativity, the littlest shepherd stole the show!",
+     "Mr Hughes stole money from the PTA tin at the fair.", "allegation"),
+    # The news about a teacher somewhere else is not an allegation about ours.
+    ("Saw on the news a teacher in Leeds got arrested for stealing from the PTA. Makes you glad of ours.",
+     "Mrs Wood got arrested for stealing from the PTA, everyone knows it.", "allegation"),
+    # A screenshot of the school's letter, or asking people not to share one, shames nobody.
+    ("Please don't share the screenshot of the letter about the trip, just link to the school website.",
+     "Screenshot what she put in the class chat and send it round so everyone sees.", "harassment"),
+    # A good review for the chippy that sponsored the raffle; a bad one for the head.
+    ("Everyone go and leave a nice google review for the chippy that donated to the raffle, they deserve it.",
+     "Everyone go and leave a one star review on the school's page so the head gets the message.", "harassment"),
+    # A parent about their own child; the same words about someone else's.
+    ("My lad's been a right little monster all week, roll on half term.",
+     "That Jack Price is a little monster and his mum does nothing about it.", "abuse"),
 ])
 def test_the_benign_twin_is_allowed_and_the_breach_held(sw, hh, roster, benign, breach, category):
     for policy in (sw, hh):
@@ -51,3 +70,21 @@ def test_a_child_the_poster_signs_off_as_their_own_is_their_own_all_through_the_
     assert own.decision == "allow"
     other = analyse("Grace's coat was left out in the rain again, her mum never checks anything", hh, roster)
     assert other.decision != "allow" and held_for(other, "naming_child")
+
+
+def test_the_group_asked_to_be_kind_or_to_write_to_the_council_is_no_pile_on(sw, hh, roster):
+    for policy in (sw, hh):
+        for text in ("New family in the old vicarage, their lad starts in Class 1 on Monday, be nice to him everyone",
+                     "Small school, small village, we all know each other. Let's keep this page kind eh",
+                     "Lets all email the council about the crossing on Bury Road before somebody gets knocked over"):
+            assert not held_for(analyse(text, policy, roster), "harassment"), (policy.school_name, text)
+    assert lexicon.campaign_elsewhere("Lets all email the council about the crossing on Bury Road")
+    assert not lexicon.campaign_elsewhere("Leave a review on the council page about this school, tell them how it's run")
+    assert not lexicon.campaign_elsewhere("Write to the council and the paper, we need her out of the chair")
+
+
+def test_news_about_this_schools_staff_is_still_an_allegation(sw, hh, roster):
+    assert lexicon.news_elsewhere("Saw on the news a teacher in Kent got done for stealing", "Stokes Wood Primary School")
+    assert not lexicon.news_elsewhere("Saw on the news the head at Stokes Wood got done for stealing", "Stokes Wood Primary School")
+    v = analyse("Read in the paper that the head at Stokes Wood got arrested for stealing from the PTA.", sw, roster)
+    assert v.decision != "allow" and held_for(v, "allegation")
