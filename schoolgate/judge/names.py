@@ -59,8 +59,15 @@ NAME_WORDS = {
     "neve", "nova", "happy", "love", "lucky", "bliss", "reign", "so", "an", "al", "ed", "mo", "di",
     "don", "kit", "tom", "tim", "sam", "ben", "jo", "van", "lou", "lee", "kay", "bob", "nick", "peg",
     "head", "ward", "mann", "christian", "english", "french", "welsh", "major", "minor",
+    # Words too regional or too capitalised for the lexicon: "teddy bears' picnic", "the beck's up".
+    "teddy", "beck", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 }
 MONTHS = {"may", "june", "april", "august"}
+DAYS = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
+CALENDAR = MONTHS | DAYS
+# After a month or a day it is the date, not a child: "May half term", "Sunday school", "Friday club".
+CALENDAR_NEXT = {"half", "term", "bank", "holiday", "holidays", "day", "school", "morning", "afternoon", "evening", "night",
+                 "club", "lunch", "dinner", "service", "mass", "market", "league", "best"}
 
 _NAME_DOMINANT = Path(__file__).resolve().parent / "models" / "name_dominant.txt"
 
@@ -513,13 +520,13 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
                 initial = _is_cap(toks[i]) and toks[i].start in starts
                 prev = toks[i - 1].lower if i > 0 else ""
                 nxt = toks[i + 1].lower if i + 1 < n else ""
-                if word in MONTHS and (prev in MONTH_PREV or nxt.isdigit() or nxt in {"half", "term", "bank", "holiday", "holidays", "day"}):
+                if word in CALENDAR and (prev in MONTH_PREV or nxt.isdigit() or nxt in CALENDAR_NEXT):
                     i += 1
                     continue
                 if not _is_cap(toks[i]):
                     pass  # the lower-case cue above
                 elif initial:
-                    strong = STRONG_NEXT if word in MONTHS else STRONG_NEXT | {"is", "was", "has", "had"}
+                    strong = STRONG_NEXT if word in CALENDAR else STRONG_NEXT | {"is", "was", "has", "had"}
                     possessive = toks[i].text.lower().endswith(("'s", "’s"))
                     if possessive:
                         # "Heather's out on the fells", "Bracken's taken over": 's is "is"/"has" here.

@@ -127,3 +127,29 @@ def test_a_group_member_addressed_by_handle_is_not_a_pupil(words_roster):
 def test_a_word_name_with_s_at_the_start_of_a_sentence(text, want):
     roster = Roster.from_csv_text("name,role,group,aliases\nHolly Fenwick,pupil,Year 2,\nHunter Bligh,pupil,Year 4,\n")
     assert pupils(text, roster) == want
+
+
+CALENDAR_ROSTER = """name,role,group,aliases
+Sunday Okafor,pupil,Class 2,
+Teddy Marsh,pupil,Class 1,
+Beck Rigg,pupil,Class 3,
+"""
+
+
+@pytest.mark.parametrize("text", [
+    "Sunday school nativity rehearsal moved to the 10th, bring tea towels for shepherds",
+    "See you all on Sunday for the church service",
+    "teddy bears picnic for Class 1 on Friday, send a teddy in a named bag",
+    "beck's burst its banks near the bridge so go round by the church for drop off",
+])
+def test_days_teddies_and_becks_are_not_the_children_of_those_names(text):
+    assert pupils(text, Roster.from_csv_text(CALENDAR_ROSTER)) == []
+
+
+@pytest.mark.parametrize("text, quote", [
+    ("Sunday pushed my daughter over at pick-up again", "Sunday"),
+    ("Teddy was crying at the gate because the bigger boys took his ball", "Teddy"),
+    ("Has anyone seen how Beck Rigg talks to the dinner ladies?", "Beck Rigg"),
+])
+def test_the_children_of_those_names_are_still_found(text, quote):
+    assert pupils(text, Roster.from_csv_text(CALENDAR_ROSTER)) == [quote]
