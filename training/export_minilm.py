@@ -229,7 +229,7 @@ def main() -> None:
     print(f"int8 vs torch cosine: min {cos.min():.4f} mean {cos.mean():.4f}")
     np.savez_compressed(REFERENCE, sentences=np.array(REFERENCE_SENTENCES), embeddings=reference.astype(np.float32))
     print(f"wrote {INT8} ({os.path.getsize(INT8) / 1e6:.1f} MB) and {REFERENCE}")
-    __import__("share_embeddings").run()  # the embedding tables the judge's three graphs share, stored once (README)
+    __import__("share_embeddings").run()  # the embedding tables the judge's MiniLM graphs share, stored once (README)
 
 
 if __name__ == "__main__":

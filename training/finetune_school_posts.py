@@ -154,7 +154,7 @@ def export(net: Net, tok) -> None:
                      for t in probe])
     log(f"int8 vs fp32 on {len(probe)} training texts: mean |dp| {np.abs(got - ref).mean():.4f}, max {np.abs(got - ref).max():.3f}, "
         f"decisions at 0.5 agree {np.mean((got >= 0.5) == (ref >= 0.5)):.4f}; {dst.stat().st_size / 1e6:.1f} MB")
-    __import__("share_embeddings").run()  # the embedding tables the judge's three graphs share, stored once (README)
+    __import__("share_embeddings").run()  # the embedding tables the judge's MiniLM graphs share, stored once (README)
     log("now refit the gate: .venv/bin/python training/train_school_gate.py")
 
 

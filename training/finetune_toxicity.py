@@ -380,7 +380,7 @@ def export(ckpt: Path | None = None) -> None:
     thr = np.array([meta["thresholds"][h] for h in HEADS])
     log(f"int8 vs fp32 on {len(dev)} dev texts: mean |dp| {np.abs(got - ref).mean():.4f}, max {np.abs(got - ref).max():.3f}, "
         f"decisions agree {np.mean((got >= thr) == (ref >= thr)):.4f}")
-    __import__("share_embeddings").run()  # the embedding tables the judge's three graphs share, stored once (README)
+    __import__("share_embeddings").run()  # the embedding tables the judge's MiniLM graphs share, stored once (README)
 
 
 if __name__ == "__main__":
