@@ -216,10 +216,14 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         raw.append(("confidential", h.score, h.start, h.end, None, None))
         facts.add("confidential")
 
-    # Whether the post's grievance is with another body (the council, the NHS), or its news is about another
-    # school: read once, for steps 4 and 6.
+    # Whether the post's grievance is with another body (the council, the NHS), its news is about another
+    # school, or its photo is of the poster's own children: read once, for steps 4 and 6.
     elsewhere = lexicon.about_another_body(text)
     news_elsewhere = lexicon.news_elsewhere(text, policy.school_name)
+    # A crime at the supermarket with nobody from school in it ("someone keyed my car outside Tesco").
+    crime_elsewhere = elsewhere and not people and lexicon.SCHOOL_RE.search(text) is None
+    # A photo of the poster's own children only: no other child named.
+    own_photo = lexicon.own_media(text) and not any(m.role == "pupil" and not m.own_child for m in people)
 
     # 4. Meaning, sentence by sentence.
     for s, e, sc in sents:
@@ -247,7 +251,7 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 p *= 0.5  # news about another school's staff
             if cat in ("allegation", "complaint") and benign:
                 p *= 0.5
-            if cat == "image_consent" and lexicon.school_media(text[s:e]):
+            if cat == "image_consent" and (lexicon.school_media(text[s:e]) or own_photo):
                 p *= 0.5
             if p > scores[cat]:
                 scores[cat] = p
@@ -291,10 +295,10 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 continue  # time flying, or a grievance with the council or the bus company: not about the school
             if cat == "harassment" and (lexicon.campaign_elsewhere(text) or lexicon.kind_ask(text)):
                 continue  # everyone writing to the council, or asked to be kind: a campaign, not a pile-on
-            if cat == "allegation" and news_elsewhere:
-                continue  # news about another school's staff
-            if cat == "image_consent" and lexicon.school_media(text):
-                continue  # the school's own account posting photos: consent is the school's business
+            if cat == "allegation" and (news_elsewhere or crime_elsewhere):
+                continue  # news about another school's staff, or a crime at the supermarket with no one from school in it
+            if cat == "image_consent" and (lexicon.school_media(text) or own_photo):
+                continue  # the school's own account posting photos, or a parent's of their own children
             score = school_heads.finding_score(cat, p)
             if cat == "allegation" and misconduct:
                 score = min(score, school_heads.HOLD_SCORE)  # the rule read misconduct: review, not block

@@ -321,6 +321,9 @@ _REPEAT = (r"(?:(?:second|third|fourth|fifth|sixth|umpteenth|\d+(?:st|nd|rd|th))
 _VERDICT = (r"(?:disgrace\w*|shameful|shambles|shambolic|a joke|unbelievable|unacceptable|appalling|pathetic|ridiculous|outrageous|scandalous|"
             r"daylight robbery|what do we (?:even )?pay|what (?:exactly |even )?are they (?:even )?doing all day|non-existent|gone downhill|going downhill|"
             r"(?:couldn'?t|could not|can'?t) make (?:it|this) up|box[- ]ticking|not worth the paper|found out (?:at the gate|on facebook|from (?:the kids|my kid|another (?:parent|mum|mam|dad)))|"
+            r"(?:had to )?(?:hear|heard|find|found) (?:it |that |out |about it )*from (?:another|a|one of the other) (?:mum|mam|dad|parent)s?\b|"
+            r"how many (?:more )?(?:meetings|emails|e-mails|phone calls|calls|letters|weeks|months|reminders|times) does it take|"
+            r"who'?s (?:keeping|pocketing) the (?:difference|change|money|rest)|shame (?:that )?the \w+(?: \w+)? (?:is|are) still|"
             r"used to be a (?:good|great|decent) school|not any ?more|worst (?:run )?school|inedible|typical (?:of )?(?:this|that) (?:place|school)|"
             r"typical (?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?\s*(?:[.!?]|$)|nobody told us|no-?one told us|not good enough|(?:costs?|costing|charg\w+|pay(?:ing)?|paid|spen[dt]\w*|is|are|was|were) (?:us |you |me |parents |families )?a (?:small )?fortune|fix\b|nothing (?:ever )?(?:gets done|happens|is done)|"
             r"(?:couldn'?t|could not) care less|nobody (?:ever )?listens|funny how|must be nice to|make it make sense|is it just me or|seeing a pattern|"
@@ -345,7 +348,7 @@ _SARCASM = (r"^\W*(?:cheers|nice one|brilliant|cracking|great|lovely|fantastic|m
 _EXASPERATED = (r"^\W*(?:again|(?:that'?s )?(?:the )?(?:second|third|fourth|fifth|2nd|3rd|4th|5th)(?: time)?|(?:two|three|four|five|six|seven)(?:\.? times)?|"
                 r"seriously|unreal|genuinely asking|make it make sense|you couldn'?t make it up|the irony|nothing to see here|totally fine|grand|champion|"
                 r"have a guess|still nowt|still nothing|still waiting|and counting|cheers all|cheers|who even does that|outstanding|class act|just me then|"
-                r"rhetorical question(?: obviously)?)\W*(?:\w+\W*)?$")
+                r"rhetorical question(?: obviously)?|just saying|(?:very )?informative|good to know|noted)\W*(?:\w+\W*)?$")
 COMPLAINT = [
     ("repeated", _re(r"\b" + _REPEAT)),
     ("verdict", _re(r"\b" + _VERDICT)),
@@ -395,7 +398,9 @@ IMAGES = [
 ]
 # The school's own account posting its own photos is what consent is for, not a breach of it.
 _SCHOOL_MEDIA_RE = _re(r"\b(?:the )?school'?s? (?:own )?(?:twitter|facebook|fb|page|website|insta\w*|account|newsletter|app) (?:has |have )?(?:put up|posted|shared|uploaded)")
-_OWN_MEDIA_RE = _re(r"\b(?:my|our) (?:own )?(?:son|daughter|kids?|children|boy|girl|little one|family)\b")
+_OTHERS_MEDIA_RE = _re(r"\b(?:every|everyone'?s|all the|tag your|class|other (?:kids|children|people'?s))\b")
+_OWN_MEDIA_RE = _re(r"\b(?:my|our) (?:own )?(?:son|daughter|kids?|children|boys?|girls?|little ones?|family|lad|lass|bairns?|two|three|"
+                   r"twins|eldest|youngest|middle one|pair)\b")
 
 # ---- where someone lives, and lists of people's private numbers ----------------------------------------
 CONFIDENTIAL = [
@@ -636,7 +641,8 @@ IDIOM_RE = _re(r"\b(?:killing it|killed it|dying to|(?:i'?ll|i will|gonna) kill 
 # Praise, and concerns taken through the proper channel: the meaning model's complaint and allegation
 # heads read "the school has never been better" or "I used the complaints process" as complaints.
 PRAISE_RE = _re(r"\b(?:thanks?|thank you|amazing|brilliant|fantastic|fabulous|wonderful|lovely|superb|star|well done|proud|"
-                r"never been better|so helpful|really helpful|so kind|grateful|credit to|the best)\b")
+                r"never been better|so helpful|really helpful|so kind|grateful|credit to|the best|(?:killed|smashed|nailed|aced|bossed) it|"
+                r"legend|a gem|hero|brill|ace|kept (?:it|them|him|her) safe|looked after)\b")
 NEGATIVE_RE = _re(r"\b(?:not|no|nothing|nobody|never(?! been better)|late|cancel\w*|closed|broken|missing|forgot|"
                   r"lost|wrong|worse|worst|fuming|angry|upset|disgrace\w*|joke|shambles|useless|awful|terrible|poor|"
                   r"appalling|unacceptable|ridiculous)\b|n't\b")
@@ -669,11 +675,13 @@ _PHOTO_DONE_RE = _re(r"\bbut\b|\bhere'?s\b|\b(?:i'?ve|i|we'?ve|we) (?:posted|put
 
 # News about another school ("saw on the news a teacher in Kent got done for stealing"): an allegation, but
 # not about anyone at this school. Both the news and the other place must be in the post.
-_NEWS_RE = _re(r"\b(?:on the news|in the (?:papers?|news)|news (?:story|report|article)|(?:read|saw|seen|heard|see) (?:that|this|a|the) "
-               r"(?:story|article|report|piece)|articles? about|(?:bbc|sky|itv) news)\b")
-_OTHER_SCHOOL_RE = _re(r"\b(?:a|another|the|one|some|this) (?:school|primary|academy|teachers?|head(?:teacher|master|mistress)?|"
+_NEWS_RE = _re(r"\b(?:news|in the papers?|headlines?|(?:read|saw|seen|heard|see) (?:that|this|a|the) (?:story|article|report|piece)|"
+               r"articles? about|documentary|reported (?:on|in))\b")
+_OTHER_SCHOOL_RE = _re(r"\b(?:a|another|the|one|some|this|that) (?:school|primary|academy|teachers?|head(?:teacher|master|mistress)?|"
                        r"teaching assistant|ta)\s+(?:(?:down|up|over|out) )?(?:in|at|from|near) ((?-i:[A-Z])\w+)")
 _ABOUT_SCHOOL_RE = _re(r"\b(?:about|against|on) (?:this|the|our|that) school\b|\bhow (?:it|the school|this school)(?:'s| is) (?:run|managed)\b")
+_HAZARD_RE = _re(r"\b(?:cars?|traffic|roads?|lane|zig-?zags?|park(?:ed|ing)|speeding|ic[ey]|gritt\w*|crossing|potholes?|lorr(?:y|ies)|"
+                 r"vans?|4x4s?|drivers?|driving|tractors?|floods?|flooding|pavements?|kerb|path)\b")
 # Kindness asked of the group ("let's keep this page kind", "be nice to him everyone", "leave a nice review for
 # the chippy that donated"): the words of a pile-on, aimed the other way.
 _KIND_ASK_RE = _re(r"\b(?:keep (?:this|the|our|it) (?:page |group |chat )?(?:kind|civil|friendly|positive|nice|supportive)|"
@@ -689,6 +697,16 @@ _SCREENSHOT_OK_RE = _re(r"\b(?:not|don'?t|do not|never|no need to|please don'?t)
 _OWN_CHILD_RE = _re(r"\bmy (?:lad|son|boy|girl|daughter|eldest|youngest|little one|kids?|two|twins|middle one)\b|"
                     r"^\W*(?:he|she|they)(?:'s| has| have|'ve) been (?:a )?(?:right |proper |total )?little")
 _FOND_INSULT_RE = _re(r"^little (?:monster|terror|horror)s?$")
+
+
+def own_media(text: str) -> bool:
+    """A photo or video of the poster's own children ("Video of MY two at the disco"), not of the class."""
+    return _OWN_MEDIA_RE.search(text) is not None and _OTHERS_MEDIA_RE.search(text) is None
+
+
+def hazard_warning(sentence: str) -> bool:
+    """"Someone's going to get hurt" about cars on the zigzags or an icy lane: a warning, not a threat."""
+    return _HAZARD_RE.search(sentence) is not None and TARGET_RE.search(sentence) is None
 
 
 def news_elsewhere(text: str, school_name: str = "") -> bool:
@@ -800,6 +818,8 @@ def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named
                 continue
             if kind == "pile_on" and _KIND_ASK_RE.search(part):
                 continue
+            if kind == "veiled" and re.search(r"(?i)\bhurt|injured\b", m.group()) and hazard_warning(part):
+                continue
             if kind == "shaming" and "screenshot" in m.group().lower() and _SCREENSHOT_OK_RE.search(part):
                 continue
             if cat == "abuse" and _FOND_INSULT_RE.match(m.group()) and not about_someone and _OWN_CHILD_RE.search(part):
@@ -808,7 +828,7 @@ def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named
                 continue
             if cat == "image_consent" and _SCHOOL_MEDIA_RE.search(part):
                 continue
-            if cat == "image_consent" and _OWN_MEDIA_RE.search(part) and not re.search(r"(?i)\b(?:every|all the|tag your|class)\b", part):
+            if cat == "image_consent" and own_media(part):
                 continue
             out.append(Cue(cat, KIND_SCORES.get(kind, SCORES[cat]), s + m.start(), s + m.end(), kind))
             break

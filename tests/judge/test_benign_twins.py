@@ -49,6 +49,12 @@ def held_for(v, category):
     # A parent about their own child; the same words about someone else's.
     ("My lad's been a right little monster all week, roll on half term.",
      "That Jack Price is a little monster and his mum does nothing about it.", "abuse"),
+    # "Someone's going to get hurt" about cars on the zigzags is a warning; about a person, a veiled threat.
+    ("Cars parked on the zigzags again at pick up, someone's going to get hurt. Reported it to the council.",
+     "If Mrs Wood carries on like this someone's going to get hurt, she's been warned.", "threat"),
+    # A video of the poster's own two; the same of the whole class.
+    ("Video of MY two at the disco 😂 they've got their dad's moves unfortunately",
+     "Video of the whole class at the disco, tag your kids if you spot them!", "image_consent"),
 ])
 def test_the_benign_twin_is_allowed_and_the_breach_held(sw, hh, roster, benign, breach, category):
     for policy in (sw, hh):
@@ -88,3 +94,20 @@ def test_news_about_this_schools_staff_is_still_an_allegation(sw, hh, roster):
     assert not lexicon.news_elsewhere("Saw on the news the head at Stokes Wood got done for stealing", "Stokes Wood Primary School")
     v = analyse("Read in the paper that the head at Stokes Wood got arrested for stealing from the PTA.", sw, roster)
     assert v.decision != "allow" and held_for(v, "allegation")
+
+
+def test_a_crime_at_the_supermarket_is_no_allegation_against_the_school(sw, roster):
+    assert not held_for(analyse("Someone keyed my car outside Tesco yesterday, no note. Police gave me a crime number.", sw, roster), "allegation")
+    v = analyse("Mr Hughes keyed my car outside Tesco yesterday, I saw him do it.", sw, roster)
+    assert v.decision != "allow" and held_for(v, "allegation")
+
+
+@pytest.mark.parametrize("text", [
+    "Not one word from school about the trip being cancelled, had to hear it from another mum at the gate.",
+    "How many meetings does it take to fix the gate latch at school? Four now and the little ones can still get out.",
+    "Moved ours to St Anne's and it's night and day, the teachers there actually ring you back. Just saying.",
+])
+def test_complaints_without_complaint_words(sw, hh, roster, text):
+    for policy in (sw, hh):
+        v = analyse(text, policy, roster)
+        assert v.decision != "allow" and held_for(v, "complaint"), (policy.school_name, text, v.findings)
