@@ -29,9 +29,10 @@ WRITERS = {"dev": "scenarios-fresh-dev.tsv", "dev2": "scenarios-fresh-dev2.tsv",
            "w7": "scenarios-w7.tsv", "w8": "scenarios-w8.tsv", "w9": "scenarios-w9.tsv", "w10": "scenarios-w10.tsv",
            "w11": "scenarios-w11.tsv", "w12": "scenarios-w12.tsv", "w13": "scenarios-w13.tsv", "w14": "scenarios-w14.tsv",
            "w15": "scenarios-w15.tsv", "w16": "scenarios-w16.tsv",
-           "w17": "scenarios-w17.tsv", "w18": "scenarios-w18.tsv", "w19": "scenarios-w19.tsv", "w20": "scenarios-w20.tsv"}
+           "w17": "scenarios-w17.tsv", "w18": "scenarios-w18.tsv", "w19": "scenarios-w19.tsv", "w20": "scenarios-w20.tsv",
+           "w21": "scenarios-w21.tsv", "w22": "scenarios-w22.tsv"}
 HELD_OUT = {"scenarios.tsv", "scenarios-after.tsv", "scenarios-fresh-heldout.tsv",
-            "scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv", "scenarios-heldout-c.tsv"}
+            "scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv", "scenarios-heldout-c.tsv", "scenarios-heldout-d.tsv"}
 # judge_sentences.tsv labels -> categories ("sensitive" is the confidential signal).
 SENTENCE_LABELS = {"allegation": "allegation", "complaint": "complaint", "staff_contact": "staff_contact",
                    "speaking_for_school": "speaking_for_school", "image_consent": "image_consent", "sensitive": "confidential"}

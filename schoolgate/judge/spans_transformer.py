@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .embeddings import _buckets
-from .toxicity_transformer import _tokenizer_path
+from .toxicity_transformer import SHARED_FILE, _tokenizer_path
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = "spans-minilm-int8.onnx"
@@ -33,7 +33,7 @@ BATCH = 16
 
 def available(models_dir: Path | None = None) -> bool:
     d = Path(models_dir) if models_dir else MODELS_DIR
-    return (d / MODEL_FILE).exists() and (d / META_FILE).exists() and (d / "minilm-shared.bin").exists()
+    return (d / MODEL_FILE).exists() and (d / META_FILE).exists() and (d / SHARED_FILE).exists()
 
 
 class SpanModel:

@@ -29,9 +29,12 @@ META_FILE = "tox-minilm.json"
 BATCH = 16
 
 
+SHARED_FILE = "minilm-shared.bin"  # the embedding tables the MiniLM graphs share (training/share_embeddings.py)
+
+
 def available(models_dir: Path | None = None) -> bool:
     d = Path(models_dir) if models_dir else MODELS_DIR
-    return (d / MODEL_FILE).exists() and (d / META_FILE).exists()
+    return (d / MODEL_FILE).exists() and (d / META_FILE).exists() and (d / SHARED_FILE).exists()
 
 
 def _tokenizer_path() -> Path:
