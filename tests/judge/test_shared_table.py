@@ -267,3 +267,17 @@ def test_outputs_match_those_recorded_from_the_inline_graphs():
     np.testing.assert_allclose(emb[:5, :6], EMBEDDING_FIRST_SIX, atol=2e-5, rtol=0)
     tox = tt.TransformerStage.load(tt.MODELS_DIR).logits(TEXTS)
     np.testing.assert_allclose(tox[:5], TOXICITY_LOGITS, atol=2e-5, rtol=0)
+
+
+def test_a_fine_tuned_graph_without_the_shared_file_is_reported_unavailable(tmp_path):
+    import shutil
+
+    from schoolgate.judge import spans_transformer as st
+
+    for name in (tt.MODEL_FILE, tt.META_FILE, st.MODEL_FILE, st.META_FILE):
+        shutil.copy(MODELS / name, tmp_path / name)
+    # The graphs reference the tables in minilm-shared.bin; without it a session could not be made.
+    assert not tt.available(tmp_path) and not st.available(tmp_path)
+    shutil.copy(MODELS / SHARED, tmp_path / SHARED)
+    assert tt.available(tmp_path) and st.available(tmp_path)
+    assert tt.TransformerStage.load(tmp_path).logits(["You are a useless idiot."]).shape == (1, 6)
