@@ -30,9 +30,11 @@ WRITERS = {"dev": "scenarios-fresh-dev.tsv", "dev2": "scenarios-fresh-dev2.tsv",
            "w11": "scenarios-w11.tsv", "w12": "scenarios-w12.tsv", "w13": "scenarios-w13.tsv", "w14": "scenarios-w14.tsv",
            "w15": "scenarios-w15.tsv", "w16": "scenarios-w16.tsv",
            "w17": "scenarios-w17.tsv", "w18": "scenarios-w18.tsv", "w19": "scenarios-w19.tsv", "w20": "scenarios-w20.tsv",
-           "w21": "scenarios-w21.tsv", "w22": "scenarios-w22.tsv"}
+           "w21": "scenarios-w21.tsv", "w22": "scenarios-w22.tsv", "w23": "scenarios-w23.tsv", "w24": "scenarios-w24.tsv",
+           "w25": "scenarios-w25.tsv"}
 HELD_OUT = {"scenarios.tsv", "scenarios-after.tsv", "scenarios-fresh-heldout.tsv",
-            "scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv", "scenarios-heldout-c.tsv", "scenarios-heldout-d.tsv"}
+            "scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv", "scenarios-heldout-c.tsv", "scenarios-heldout-d.tsv",
+            "scenarios-heldout-e.tsv"}
 # judge_sentences.tsv labels -> categories ("sensitive" is the confidential signal).
 SENTENCE_LABELS = {"allegation": "allegation", "complaint": "complaint", "staff_contact": "staff_contact",
                    "speaking_for_school": "speaking_for_school", "image_consent": "image_consent", "sensitive": "confidential"}

@@ -291,11 +291,13 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         for cat, p in school_heads.sure(heads):
             if cat in ("allegation", "complaint") and proper_channel:
                 continue  # a concern taken through the proper channel is what the policy asks for
-            if cat == "complaint" and (elsewhere or lexicon.time_flies(text)):
-                continue  # time flying, or a grievance with the council or the bus company: not about the school
+            if cat == "complaint" and (elsewhere or lexicon.time_flies(text) or lexicon.genuine_question(text)):
+                continue  # time flying, a grievance with the council, an honest question: not a complaint about the school
+            if cat == "threat" and "threat" not in facts and lexicon.pledge(text):
+                continue  # "I'll match anyone who puts £20 in the minibus fund"
             if cat == "harassment" and (lexicon.campaign_elsewhere(text) or lexicon.kind_ask(text)):
                 continue  # everyone writing to the council, or asked to be kind: a campaign, not a pile-on
-            if cat == "allegation" and (news_elsewhere or crime_elsewhere):
+            if cat == "allegation" and (news_elsewhere or crime_elsewhere or ("allegation" not in facts and lexicon.crime_idiom(text))):
                 continue  # news about another school's staff, or a crime at the supermarket with no one from school in it
             if cat == "image_consent" and (lexicon.school_media(text) or own_photo):
                 continue  # the school's own account posting photos, or a parent's of their own children

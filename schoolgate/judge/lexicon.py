@@ -255,11 +255,15 @@ _INSULT_NOUN = (r"(?:old bag|old cow|bag|cow|witch|hag|dragon|slob|nobody|windba
                 r"waste of (?:space|oxygen|air)|piece of work|good[- ]for[- ]nothing|excuse for a (?:teacher|head|human|person)|brat|madam|thug|"
                 r"lout|yob|toerag|scrote|scumbag|lowlife|halfwit|imbecile|buffoon|clown|muppet|numpty|dimwit|simpleton|joke of a \w+|jobsworth|"
                 r"article|specimen|sorry excuse for a \w+|snake|rat|weasel|leech|parasite|lump|weirdo|creep)")
+# Insult nouns that are also things and animals ("spare socks in a bag", "a dragon at the fair", "a leech after
+# pond dipping"): after a bare "a" they need an adjective or a verb before them to be an insult.
+_THING_NOUN = r"(?:bag|cow|witch|dragon|dinosaurs?|fossils?|article|specimen|snake|rat|weasel|leech|parasite|lump|clown|hag)"
 _INSULT_ADJ = (r"(?:miserable|sour[- ]faced|jumped[- ]up|brainless|clueless|spineless|two[- ]faced|stuck[- ]up|smug|arrogant|pompous|nasty|"
                r"horrible|vile|bitter|lazy|feral|spoilt|spoiled|pathetic|rude|useless|thick|dim|stupid|ugly|fat|hideous|evil|"
                r"gormless|incompetent|vindictive|spiteful|horrid|rudest|dopey)")
 ABUSE = [
-    ("insult", _re(r"\b(?:is|are|'s|'re|was|were|such|what|total|complete|utter|right|absolute|little|old|a|an)\s+(?:(?:a|an)\s+)?"
+    ("insult", _re(r"\b(?:(?:is|are|'s|'re|was|were|such|what|total|complete|utter|right|absolute|little|old)\s+(?:(?:a|an)\s+)?|"
+                   r"(?:a|an)\s+(?!" + _THING_NOUN + r"\b))"
                    r"(?:" + _INSULT_ADJ + r"[\s,]+(?:and\s+)?){0,3}" + _INSULT_NOUN + r"\b")),
     ("insult", _re(r"\b(?:is|are|'s|'re)\s+(?:a |an |so |such a |the )?(?:total |complete |utter |bunch of )?" + _INSULT_ADJ +
                    r"[\s,]+(?:(?:and|old|little)\s+)?(?:" + _INSULT_ADJ + r"\s+)?(?:woman|man|person|cow|bag|excuse|child|boy|girl|kid|teacher|lot|bunch)\b")),
@@ -642,7 +646,7 @@ IDIOM_RE = _re(r"\b(?:killing it|killed it|dying to|(?:i'?ll|i will|gonna) kill 
 # heads read "the school has never been better" or "I used the complaints process" as complaints.
 PRAISE_RE = _re(r"\b(?:thanks?|thank you|amazing|brilliant|fantastic|fabulous|wonderful|lovely|superb|star|well done|proud|"
                 r"never been better|so helpful|really helpful|so kind|grateful|credit to|the best|(?:killed|smashed|nailed|aced|bossed) it|"
-                r"legend|a gem|hero|brill|ace|kept (?:it|them|him|her) safe|looked after)\b")
+                r"legend|a gem|hero|brill|ace|kept (?:it|them|him|her) safe|looked after|deserves? a (?:medal|award|pay rise|break)|got it right|magic(?:al)?)\b")
 NEGATIVE_RE = _re(r"\b(?:not|no|nothing|nobody|never(?! been better)|late|cancel\w*|closed|broken|missing|forgot|"
                   r"lost|wrong|worse|worst|fuming|angry|upset|disgrace\w*|joke|shambles|useless|awful|terrible|poor|"
                   r"appalling|unacceptable|ridiculous)\b|n't\b")
@@ -651,6 +655,9 @@ PROPER_CHANNEL_RE = _re(r"\b(?:formal complaints? (?:process|procedure)|complain
                         r"(?:mr|mrs|miss|ms) \w+|"
                         r"governors?|chair)|(?:e-?mailed|rang|phoned|met|meeting with) (?:the )?(?:class teacher|head(?:teacher)?|office|"
                         r"governors?|chair)|(?:took|take|taking|takes) (?:it|this|that|them|things) (?:to|up with) (?:the )?(?:class teacher|teacher|head(?:teacher)?|office|governors?|chair|school)|"
+                        r"asked (?:at|in) the office|asked (?:the )?(?:office|class teacher|teacher|head(?:teacher)?)\b|"
+                        r"(?:i'?ll|i will|going to|gonna|we'?ll) (?:go (?:to|into) (?:the )?(?:\w+ )?(?:meeting|office)|(?:ask|raise|mention|bring|say) (?:it |this |that )?(?:up )?(?:at|with|to|in) (?:the )?"
+                        r"(?:office|governors?'?|head(?:teacher)?|class teacher|teacher|coffee morning|parents'? evening|pta|meeting))|"
                         r"the (?:school'?s )?policy (?:says|asks)|through the (?:school'?s )?(?:proper |official |formal )?(?:process|procedure|channels?|complaints? \w+))\b")
 
 
@@ -680,7 +687,7 @@ _NEWS_RE = _re(r"\b(?:news|in the papers?|headlines?|(?:read|saw|seen|heard|see)
 _OTHER_SCHOOL_RE = _re(r"\b(?:a|another|the|one|some|this|that) (?:school|primary|academy|teachers?|head(?:teacher|master|mistress)?|"
                        r"teaching assistant|ta)\s+(?:(?:down|up|over|out) )?(?:in|at|from|near) ((?-i:[A-Z])\w+)")
 _ABOUT_SCHOOL_RE = _re(r"\b(?:about|against|on) (?:this|the|our|that) school\b|\bhow (?:it|the school|this school)(?:'s| is) (?:run|managed)\b")
-_HAZARD_RE = _re(r"\b(?:cars?|traffic|roads?|lane|zig-?zags?|park(?:ed|ing)|speeding|ic[ey]|gritt\w*|crossing|potholes?|lorr(?:y|ies)|"
+_HAZARD_RE = _re(r"\b(?:cars?|traffic|roads?|lane|zig-?zags?|parks?|park(?:ed|ing)|double yellows?|yellow lines?|speeding|ic[ey]|gritt\w*|crossing|potholes?|lorr(?:y|ies)|"
                  r"vans?|4x4s?|drivers?|driving|tractors?|floods?|flooding|pavements?|kerb|path)\b")
 # Kindness asked of the group ("let's keep this page kind", "be nice to him everyone", "leave a nice review for
 # the chippy that donated"): the words of a pile-on, aimed the other way.
@@ -693,10 +700,35 @@ _KIND_ASK_RE = _re(r"\b(?:keep (?:this|the|our|it) (?:page |group |chat )?(?:kin
 _SCREENSHOT_OK_RE = _re(r"\b(?:not|don'?t|do not|never|no need to|please don'?t) (?:\w+ )?(?:share|sharing|send|sending|post|posting|screenshot)\w*\b|"
                         r"\bscreenshot\w* (?:of )?the (?:[\w']+ ){0,3}(?:letter|newsletter|message about|timetable|menu|dates?|times|list|rota|form|"
                         r"email about|text about)\b")
+_GENUINE_Q_RE = _re(r"\b(?:genuine|honest|serious|innocent) question\b|"
+                    r"\bnot (?:having a go|a dig|a moan|moaning|complaining|kicking off|stirring)\b")
+_CRIME_IDIOM_RE = _re(r"\bst(?:ole|eal|eals|ealing) the (?:show|limelight)\b|\bst(?:ole|eal|eals) (?:\w+ )?hearts?\b|"
+                      r"\b(?:was|were|got|been) robbed\b(?! of (?:money|cash|£|\d))|\b(?:killed|killing|smashed|nailed) it\b|"
+                      r"\bmurder(?:ed)? (?:a|the) (?:brew|song|tune|pint|curry|bacon butty)\b|\bdaylight robbery\b")
+_OWN_HOME_RE = _re(r"\b(?:we|i|i'?ve|we'?ve)\s+(?:\w+\s+)?(?:live|lived|living|stay)\b")
+# A pledge to a good cause ("I'll match anyone who does the same"): a promise, not a threat.
+_PLEDGE_RE = _re(r"\b(?:i'?ll|i will|we'?ll|we will) (?:match|double|top up)\b|\b(?:fund(?:s|raiser|raising)?|donat\w*|sponsor\w*|raffle|collection|tombola|kitty)\b")
+# Giving things away ("drowning in courgettes, free to anyone who wants them"), not offering screenshots.
+_GIVEAWAY_RE = _re(r"\b(?:free|spare|going spare|giving away|give away|good home|surplus|help yourselves?|drowning in|too many|outgrown)\b")
 # "My lad's been a right little monster all week": a parent about their own child, not an insult.
 _OWN_CHILD_RE = _re(r"\bmy (?:lad|son|boy|girl|daughter|eldest|youngest|little one|kids?|two|twins|middle one)\b|"
                     r"^\W*(?:he|she|they)(?:'s| has| have|'ve) been (?:a )?(?:right |proper |total )?little")
 _FOND_INSULT_RE = _re(r"^little (?:monster|terror|horror)s?$")
+
+
+def genuine_question(text: str) -> bool:
+    """"Honest question, not having a go: why does KS2 finish later?": a question, not a complaint."""
+    return "?" in text and _GENUINE_Q_RE.search(text) is not None
+
+
+def pledge(text: str) -> bool:
+    """Money or help promised to a good cause, aimed at nobody: "I'll match anyone who puts £20 in"."""
+    return _PLEDGE_RE.search(text) is not None and TARGET_RE.search(text) is None
+
+
+def crime_idiom(text: str) -> bool:
+    """Crime words in praise or jest: "stole the show", "we were robbed", "killed it", "daylight robbery"."""
+    return _CRIME_IDIOM_RE.search(text) is not None
 
 
 def own_media(text: str) -> bool:
@@ -704,9 +736,10 @@ def own_media(text: str) -> bool:
     return _OWN_MEDIA_RE.search(text) is not None and _OTHERS_MEDIA_RE.search(text) is None
 
 
-def hazard_warning(sentence: str) -> bool:
-    """"Someone's going to get hurt" about cars on the zigzags or an icy lane: a warning, not a threat."""
-    return _HAZARD_RE.search(sentence) is not None and TARGET_RE.search(sentence) is None
+def hazard_warning(text: str, sentence: str) -> bool:
+    """"Someone's going to get hurt" (`sentence`) in a post about cars on the zigzags or an icy lane: a warning,
+    not a threat."""
+    return _HAZARD_RE.search(text) is not None and TARGET_RE.search(sentence) is None
 
 
 def news_elsewhere(text: str, school_name: str = "") -> bool:
@@ -802,6 +835,8 @@ def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named
             if cat == "complaint" and SOFT_VERDICT_RE.match(m.group()) and \
                     NEGATIVE_RE.search(text[: s + m.start()] + " " + text[s + m.end():]) is None:
                 continue
+            if kind == "home" and _OWN_HOME_RE.search(part[: m.start() + 8]):
+                continue  # "we live on a farm": the poster's own home
             if kind in ("home", "health"):
                 if target is None:
                     target = TARGET_RE.search(part) is not None
@@ -818,9 +853,11 @@ def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named
                 continue
             if kind == "pile_on" and _KIND_ASK_RE.search(part):
                 continue
-            if kind == "veiled" and re.search(r"(?i)\bhurt|injured\b", m.group()) and hazard_warning(part):
+            if kind == "veiled" and re.search(r"(?i)\bhurt|injured\b", m.group()) and hazard_warning(text, part):
                 continue
             if kind == "shaming" and "screenshot" in m.group().lower() and _SCREENSHOT_OK_RE.search(part):
+                continue
+            if kind == "shaming" and m.group().lower() == "who wants them" and _GIVEAWAY_RE.search(part):
                 continue
             if cat == "abuse" and _FOND_INSULT_RE.match(m.group()) and not about_someone and _OWN_CHILD_RE.search(part):
                 continue

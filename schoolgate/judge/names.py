@@ -396,6 +396,10 @@ _THING_PREV = {"the", "a", "an", "some", "any", "no", "every", "each", "my", "yo
                "annual", "new", "old", "our"}
 
 
+# Articles before a lone first name make it a thing, whatever the word ("the ghyll", "a Merlin show").
+_ARTICLES = {"the", "a", "an", "some", "any", "every", "each", "its"}
+
+
 def _proper_mid_sentence(toks: list[Token], i: int, word: str) -> bool:
     """A lexicon word-name capitalised in the middle of a sentence, in a post that capitalises normally, is a
     name ("so proud of Scout today", "stop letting Chance play out") unless a determiner or adjective stands
@@ -497,6 +501,10 @@ def _roster_mentions(text, toks, starts, idx: NameIndex, taken: set[int], author
                 if not _known_word(idx, prev_tok):
                     i += 1
                     continue
+            if prev_tok is not None and prev_tok.lower in _ARTICLES:
+                # "the ghyll behind the church", "roll on the Oscars": a first name after an article is a thing.
+                i += 1
+                continue
             if toks[i].start > 0 and text[toks[i].start - 1] == "@" and all(e.person.role == "pupil" for e in entries):
                 # "@buddy ha yes": a group member addressed by their handle, never a pupil.
                 i += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from schoolgate.judge import analyse, lexicon
+from schoolgate.judge.types import Roster
 
 
 def held_for(v, category):
@@ -111,3 +112,35 @@ def test_complaints_without_complaint_words(sw, hh, roster, text):
     for policy in (sw, hh):
         v = analyse(text, policy, roster)
         assert v.decision != "allow" and held_for(v, "complaint"), (policy.school_name, text, v.findings)
+
+
+
+@pytest.mark.parametrize("benign, breach, category", [
+    # A first name after an article is a thing: "the ghyll behind the church" is no child called Ghyll.
+    ("Just a heads up the ghyll behind the church is running really high, keep the little ones away",
+     "Ghyll Fawcett pushed my lad off the wall behind the church", "naming_child"),
+    # Spare socks in a bag; an old bag.
+    ("yes they go out in all weathers, waterproofs and spare socks in a bag",
+     "Mrs Wood is a miserable old bag", "abuse"),
+    # Giving courgettes away; offering screenshots of a parent.
+    ("we're drowning in courgettes, free to anyone who wants them, box at the end of our track",
+     "I've got screenshots of everything she said about Mr Hughes, who wants them", "harassment"),
+    # The poster's own home; a teacher's.
+    ("Anyone else's little one come home saying innit? We live on a farm, where has he got that from",
+     "Mr Hughes lives on the farm past the church, the one with the green gate", "confidential"),
+])
+def test_more_benign_twins(hh, benign, breach, category):
+    roster = Roster.from_csv_text("name,role,group,aliases\nGhyll Fawcett,pupil,Year 3,\n"
+                                  "David Hughes,staff,Year 4 teacher,Mr Hughes\nSarah Wood,staff,Headteacher,Mrs Wood\n")
+    assert analyse(benign, hh, roster).decision == "allow", benign
+    v = analyse(breach, hh, roster)
+    assert v.decision != "allow" and held_for(v, category), (breach, v.findings)
+
+
+def test_an_honest_question_and_a_pledge_are_not_what_the_model_fears(sw, roster):
+    assert lexicon.genuine_question("Honest question, not having a go: why does KS2 finish 15 mins after KS1?")
+    assert not lexicon.genuine_question("Not having a go but the office is useless.")
+    assert lexicon.pledge("I've put £20 in the minibus fund and I'll match anyone who does the same")
+    assert not lexicon.pledge("I'll match anyone who goes round to her house")
+    v = analyse("Quiet word for whoever parks on the double yellows by school: please don't. Someone's going to get hurt.", sw, roster)
+    assert not held_for(v, "threat")
