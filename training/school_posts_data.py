@@ -32,6 +32,10 @@ WRITERS = {"dev": "scenarios-fresh-dev.tsv", "dev2": "scenarios-fresh-dev2.tsv",
            "w17": "scenarios-w17.tsv", "w18": "scenarios-w18.tsv", "w19": "scenarios-w19.tsv", "w20": "scenarios-w20.tsv",
            "w21": "scenarios-w21.tsv", "w22": "scenarios-w22.tsv", "w23": "scenarios-w23.tsv", "w24": "scenarios-w24.tsv",
            "w25": "scenarios-w25.tsv"}
+# Written for the phrase rules, not in the shipped model's training: the model trained with them too held
+# more benign posts on the five held-out sets (14 of 338 against 11, catching 509 of 542 breaches against
+# 507), so these writers stay ones the model never saw.
+RULES_ONLY = {"w23", "w24", "w25"}
 HELD_OUT = {"scenarios.tsv", "scenarios-after.tsv", "scenarios-fresh-heldout.tsv",
             "scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv", "scenarios-heldout-c.tsv", "scenarios-heldout-d.tsv",
             "scenarios-heldout-e.tsv"}
@@ -73,8 +77,9 @@ def negatives() -> list[str]:
 
 
 def training_set(hold: set[str] = frozenset()) -> tuple[list[str], np.ndarray]:
-    """Texts and a (n, len(CATEGORIES)) 0/1 label matrix: every writer not in `hold`, the sentences, the negatives."""
-    labelled = [(r["text"], r["cats"]) for w, rows in writers().items() if w not in hold for r in rows]
+    """Texts and a (n, len(CATEGORIES)) 0/1 label matrix: every writer not in `hold` or `RULES_ONLY`, the sentences,
+    the negatives."""
+    labelled = [(r["text"], r["cats"]) for w, rows in writers().items() if w not in hold | RULES_ONLY for r in rows]
     labelled += sentences()
     neg = negatives()
     texts = [t for t, _ in labelled] + neg
