@@ -16,14 +16,12 @@ read in consecutive windows.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from pathlib import Path
 
 import numpy as np
 
-from .embeddings import _buckets
-from .toxicity_transformer import SHARED_FILE, _tokenizer_path
+from .toxicity_transformer import SHARED_FILE, LoadedOnce, minilm_tokenizer, open_graph, run_bucketed
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = "spans-minilm-int8.onnx"
@@ -36,9 +34,8 @@ def available(models_dir: Path | None = None) -> bool:
     return (d / MODEL_FILE).exists() and (d / META_FILE).exists() and (d / SHARED_FILE).exists()
 
 
-class SpanModel:
+class SpanModel(LoadedOnce):
     _instance: SpanModel | None = None
-    _lock = threading.Lock()
 
     def __init__(self, session, tokenizer, meta: dict):
         self._sess = session
@@ -50,29 +47,9 @@ class SpanModel:
         self._run_lock = threading.Lock()
 
     @classmethod
-    def load(cls, models_dir: Path | None = None) -> SpanModel:
-        if models_dir is None and cls._instance is not None:
-            return cls._instance
-        with cls._lock:
-            if models_dir is None and cls._instance is not None:
-                return cls._instance
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-
-            d = Path(models_dir) if models_dir else MODELS_DIR
-            meta = json.loads((d / META_FILE).read_text(encoding="utf-8"))
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = int(os.environ.get("SCHOOLGATE_JUDGE_THREADS", "1"))
-            opts.inter_op_num_threads = 1
-            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            sess = ort.InferenceSession(str(d / MODEL_FILE), opts, providers=["CPUExecutionProvider"])
-            tok = Tokenizer.from_file(str(_tokenizer_path()))
-            tok.no_truncation()
-            tok.no_padding()
-            model = cls(sess, tok, meta)
-            if models_dir is None:
-                cls._instance = model
-            return model
+    def from_dir(cls, d: Path) -> SpanModel:
+        # Never cut: a long post is read in windows of `window` pieces.
+        return cls(open_graph(d / MODEL_FILE), minilm_tokenizer(None), json.loads((d / META_FILE).read_text(encoding="utf-8")))
 
     def word_probabilities(self, texts: list[str], words: list[list[tuple[str, int, int]]]) -> list[np.ndarray]:
         """For each text, the probability that each of its `words` (start/end offsets) is toxic: the largest
@@ -88,20 +65,10 @@ class SpanModel:
                 part = keep[lo : lo + step]
                 windows.append((t, [self._cls] + [e.ids[k] for k in part] + [self._sep], [e.offsets[k] for k in part]))
         probs: list[np.ndarray | None] = [None] * len(windows)
-        lengths = [len(w[1]) for w in windows]
-        order = sorted(range(len(windows)), key=lengths.__getitem__)
-        for lo, hi in _buckets([lengths[i] for i in order], BATCH):
-            idx = order[lo:hi]
-            width = lengths[idx[-1]]
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
+        for idx, logits in run_bucketed(self._sess, [w[1] for w in windows], BATCH, self._run_lock):
             for r, i in enumerate(idx):
-                ids[r, : lengths[i]] = windows[i][1]
-                mask[r, : lengths[i]] = 1
-            with self._run_lock:
-                logits = self._sess.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-            for r, i in enumerate(idx):
-                probs[i] = 1.0 / (1.0 + np.exp(-np.clip(logits[r, 1 : lengths[i] - 1], -30, 30)))
+                n = len(windows[i][1])
+                probs[i] = 1.0 / (1.0 + np.exp(-np.clip(logits[r, 1 : n - 1], -30, 30)))
         out = [np.zeros(len(w), dtype=np.float32) for w in words]
         for (t, _, offsets), p in zip(windows, probs):
             word_pieces_max(words[t], offsets, p, out[t])

