@@ -245,7 +245,7 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 cat = "confidential"
             elif cat in ("allegation", "complaint") and who is None and not _SCHOOL_WORDS.search(text, s, e):
                 p *= 0.85
-            if cat == "complaint" and who is None and elsewhere:
+            if cat == "complaint" and who is None and (elsewhere or lexicon.not_about_school(text)):
                 p *= 0.5  # the council's form, the bus company: a grievance, but not with the school
             if cat == "allegation" and news_elsewhere:
                 p *= 0.5  # news about another school's staff
@@ -291,8 +291,13 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         for cat, p in school_heads.sure(heads):
             if cat in ("allegation", "complaint") and proper_channel:
                 continue  # a concern taken through the proper channel is what the policy asks for
-            if cat == "complaint" and (elsewhere or lexicon.time_flies(text) or lexicon.genuine_question(text)):
+            if cat == "complaint" and (elsewhere or lexicon.time_flies(text) or lexicon.genuine_question(text)
+                                       or lexicon.not_about_school(text)):
                 continue  # time flying, a grievance with the council, an honest question: not a complaint about the school
+            if cat == "hate" and "hate" not in facts and (lexicon.own_identity(text) or lexicon.welcome(text)):
+                continue  # a family speaking of its own faith or nationality, or a warm welcome
+            if cat in ("allegation", "threat") and cat not in facts and lexicon.warm(text):
+                continue  # praise with nothing negative in it: an anecdote, not an accusation
             if cat == "threat" and "threat" not in facts and lexicon.pledge(text):
                 continue  # "I'll match anyone who puts £20 in the minibus fund"
             if cat == "harassment" and (lexicon.campaign_elsewhere(text) or lexicon.kind_ask(text)):

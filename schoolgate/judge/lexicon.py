@@ -700,6 +700,15 @@ _KIND_ASK_RE = _re(r"\b(?:keep (?:this|the|our|it) (?:page |group |chat )?(?:kin
 _SCREENSHOT_OK_RE = _re(r"\b(?:not|don'?t|do not|never|no need to|please don'?t) (?:\w+ )?(?:share|sharing|send|sending|post|posting|screenshot)\w*\b|"
                         r"\bscreenshot\w* (?:of )?the (?:[\w']+ ){0,3}(?:letter|newsletter|message about|timetable|menu|dates?|times|list|rota|form|"
                         r"email about|text about)\b")
+_CONTRAST_RE = _re(r"\b(?:but|shame|pity|just saying|apart from|except|although|though|however|anyway|mind you|unlike|(?:1|one)[- ]stars?)\b")
+_WELCOMING_RE = _re(r"\bwelcom\w*|\bjoin(?:ed|ing)?\b|\bcelebrat\w*|\bteaching (?:ours|us|them)\b|\bmade friends\b|\bfestival\b|\beid\b|\bdiwali\b")
+_WELCOME_ALL_RE = _re(r"\b(?:every(?:one|body)|all) (?:is |are )?welcome\b|\byou don'?t (?:need|have) to be\b")
+_OWN_IDENTITY_RE = _re(r"\b(?:we are|we['’]re|i['’]?m|i am|as an?|our family (?:is|are)|my (?:husband|wife|partner|family) (?:is|are))\s+(?:an?\s+)?(?:\w+\s+)?"
+                       r"(?:muslims?|jewish|jews|sikhs?|hindus?|christians?|catholics?|roma|travell?ers?|gypsies|gypsy|polish|romanian|"
+                       r"nigerian|pakistani|indian|bangladeshi|black|mixed race|gay|lesbian|trans|deaf|disabled|autistic|"
+                       r"asylum seekers?|refugees?|immigrants?)\b")
+_NOT_SCHOOL_RE = _re(r"\bnothing to do with (?:the )?school\b|\bnot (?:about|aimed at|a dig at) (?:the )?school\b|"
+                     r"\bnot the school'?s fault\b|\bnot (?:on|down to) (?:the )?school\b")
 _GENUINE_Q_RE = _re(r"\b(?:genuine|honest|serious|innocent) question\b|"
                     r"\bnot (?:having a go|a dig|a moan|moaning|complaining|kicking off|stirring)\b")
 _CRIME_IDIOM_RE = _re(r"\bst(?:ole|eal|eals|ealing) the (?:show|limelight)\b|\bst(?:ole|eal|eals) (?:\w+ )?hearts?\b|"
@@ -714,6 +723,28 @@ _GIVEAWAY_RE = _re(r"\b(?:free|spare|going spare|giving away|give away|good home
 _OWN_CHILD_RE = _re(r"\bmy (?:lad|son|boy|girl|daughter|eldest|youngest|little one|kids?|two|twins|middle one)\b|"
                     r"^\W*(?:he|she|they)(?:'s| has| have|'ve) been (?:a )?(?:right |proper |total )?little")
 _FOND_INSULT_RE = _re(r"^little (?:monster|terror|horror)s?$")
+
+
+def own_identity(text: str) -> bool:
+    """The poster speaks of their own family's faith, nationality or disability ("We're a Muslim family and the
+    school asked what we'd like for Eid"): not hate about anyone."""
+    return _OWN_IDENTITY_RE.search(text) is not None
+
+
+def warm(text: str) -> bool:
+    """Praise, and nothing negative or contrasting anywhere in the post ("Lovely assembly. Shame about the Year 4
+    teacher" is not warm)."""
+    return PRAISE_RE.search(text) is not None and NEGATIVE_RE.search(text) is None and _CONTRAST_RE.search(text) is None
+
+
+def welcome(text: str) -> bool:
+    """A warm welcome to a family or a festival ("lovely to have the Polish family join the village")."""
+    return warm(text) and _WELCOMING_RE.search(text) is not None
+
+
+def not_about_school(text: str) -> bool:
+    """The poster says the grievance is not the school's ("nothing to do with school, just needed to vent")."""
+    return _NOT_SCHOOL_RE.search(text) is not None
 
 
 def genuine_question(text: str) -> bool:
@@ -853,6 +884,8 @@ def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named
                 continue
             if kind == "pile_on" and _KIND_ASK_RE.search(part):
                 continue
+            if cat == "hate" and _WELCOME_ALL_RE.search(part):
+                continue  # "everyone welcome, you don't need to be Sikh"
             if kind == "veiled" and re.search(r"(?i)\bhurt|injured\b", m.group()) and hazard_warning(text, part):
                 continue
             if kind == "shaming" and "screenshot" in m.group().lower() and _SCREENSHOT_OK_RE.search(part):

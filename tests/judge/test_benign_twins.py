@@ -144,3 +144,22 @@ def test_an_honest_question_and_a_pledge_are_not_what_the_model_fears(sw, roster
     assert not lexicon.pledge("I'll match anyone who goes round to her house")
     v = analyse("Quiet word for whoever parks on the double yellows by school: please don't. Someone's going to get hurt.", sw, roster)
     assert not held_for(v, "threat")
+
+
+
+def test_a_family_speaking_of_its_own_faith_or_a_warm_welcome_is_not_hate(sw, hh, roster):
+    for policy in (sw, hh):
+        for text in ("We're a Muslim family and the school asked what we'd like for the Eid lunch, honestly the nicest thing",
+                     "Lovely to have the Polish family join the village, their little girl is already teaching ours to count",
+                     "The gurdwara is doing free langar on Sunday for the whole community, everyone welcome, you don't need to be Sikh"):
+            assert not held_for(analyse(text, policy, roster), "hate"), (policy.school_name, text)
+    assert lexicon.own_identity("We're a Roma family and the kids love it here")
+    assert not lexicon.own_identity("didn't know we were a Travellers' school now, better lock the bikes up")
+    # Pleasantries around hate do not make it warm.
+    assert not lexicon.warm("Lovely assembly this morning. Shame about the Year 4 teacher. I know which car is his.")
+    assert not lexicon.warm("everyone leave her salon 1 star, she can see what it costs her")
+
+
+def test_a_grievance_the_poster_says_is_not_the_schools_is_not_a_complaint(sw, roster):
+    v = analyse("£4 for a fishcake at the chippy on Moor Lane, absolute crooks lol. nothing to do with school just needed to vent", sw, roster)
+    assert not held_for(v, "complaint")
