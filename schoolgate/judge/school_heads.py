@@ -43,7 +43,11 @@ MIN_PROBABILITY = 0.8  # first five writers: 0.7 for every category caught 83.5%
 # nine left-out writers 0.8 catches 84.6% and holds 7.0% of benign posts, 0.7 85.0% and 7.3%.
 # Threat at 0.85 with the twenty-writer model: on the left-out writers it catches as many (85.0%) and holds
 # fewer benign posts (7.1% against 7.3%), such as "he won't be smiling when he sees the homework, haha".
-HOLD_AT = {"harassment": 0.7, "allegation": 0.7, "hate": 0.7, "complaint": 0.9, "threat": 0.85}
+# Obscene and threat at 0.9, and clearing below 0.15 (1 December, the twenty-two-writer model): on the 1,440
+# posts of six writers it never saw (w23-w28), benign posts held 48 -> 39 of 824 for 576 -> 575 of 616
+# breaches caught. What it held there were jokes about staff ("Miss Grieve's phonics workshop was brill 😂"
+# as obscene) and kind offers ("I'll grab her from the gate at 3.15 no worries" as a threat).
+HOLD_AT = {"harassment": 0.7, "allegation": 0.7, "hate": 0.7, "complaint": 0.9, "threat": 0.9, "obscene": 0.9}
 HOLD_SCORE = lexicon.CLEAR  # reaches review, never block
 # Where the model is all but certain of a severe category, its finding scores as the lexicon's SEVERE:
 # the school's specific clause for that category blocks (a category it does not list still only holds).
@@ -54,7 +58,7 @@ BLOCK_AT = 0.9
 SEVERE = frozenset({"threat", "hate", "allegation"})
 SEVERE_SCORE = lexicon.SEVERE
 
-CLEAR_BELOW = 0.1  # first five writers: without clearing, 0.8 held 10.0% of benign posts
+CLEAR_BELOW = 0.15  # first five writers: without clearing, 0.8 held 10.0% of benign posts (0.1 until 1 December)
 # Categories the model has no opinion on: whether a child is named depends on the school's roster.
 NO_HEAD = frozenset({"naming_child"})
 

@@ -49,10 +49,14 @@ def test_the_model_holds_and_blocks_only_a_severe_category_it_is_all_but_certain
     text = "I am going to have it out with the head tomorrow morning."
     fake(_unsure)
     assert analyse(text, sw, roster).decision == "allow"
-    fake(_saying(threat=school_heads.BLOCK_AT - 0.01))
+    # Sure enough to hold, not to block (allegation holds from 0.7); a threat holds only where it blocks.
+    fake(_saying(allegation=school_heads.BLOCK_AT - 0.01))
     v = analyse(text, sw, roster)
     assert v.decision == "review"
-    assert [f.score for f in v.findings if f.category == "threat"] == [school_heads.HOLD_SCORE]
+    assert [f.score for f in v.findings if f.category == "allegation"] == [school_heads.HOLD_SCORE]
+    assert school_heads.HOLD_AT["threat"] >= school_heads.BLOCK_AT
+    fake(_saying(threat=school_heads.BLOCK_AT - 0.01))
+    assert analyse(text, sw, roster).decision == "allow"
     fake(_saying(threat=0.99))
     v = analyse(text, sw, roster)
     assert v.decision == "block"
