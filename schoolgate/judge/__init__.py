@@ -219,6 +219,7 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
     # Whether the post's grievance is with another body (the council, the NHS), its news is about another
     # school, or its photo is of the poster's own children: read once, for steps 4 and 6.
     elsewhere = lexicon.about_another_body(text)
+    not_schools = lexicon.not_about_school(text)  # "nothing to do with school, just needed to vent"
     news_elsewhere = lexicon.news_elsewhere(text, policy.school_name)
     # A crime at the supermarket with nobody from school in it ("someone keyed my car outside Tesco").
     crime_elsewhere = elsewhere and not people and lexicon.SCHOOL_RE.search(text) is None
@@ -245,7 +246,7 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 cat = "confidential"
             elif cat in ("allegation", "complaint") and who is None and not _SCHOOL_WORDS.search(text, s, e):
                 p *= 0.85
-            if cat == "complaint" and who is None and (elsewhere or lexicon.not_about_school(text)):
+            if cat == "complaint" and who is None and (elsewhere or not_schools):
                 p *= 0.5  # the council's form, the bus company: a grievance, but not with the school
             if cat == "allegation" and news_elsewhere:
                 p *= 0.5  # news about another school's staff
@@ -292,7 +293,7 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
             if cat in ("allegation", "complaint") and proper_channel:
                 continue  # a concern taken through the proper channel is what the policy asks for
             if cat == "complaint" and (elsewhere or lexicon.time_flies(text) or lexicon.genuine_question(text)
-                                       or lexicon.not_about_school(text)):
+                                       or not_schools):
                 continue  # time flying, a grievance with the council, an honest question: not a complaint about the school
             if cat == "hate" and "hate" not in facts and (lexicon.own_identity(text) or lexicon.welcome(text)):
                 continue  # a family speaking of its own faith or nationality, or a warm welcome

@@ -403,8 +403,10 @@ IMAGES = [
 # The school's own account posting its own photos is what consent is for, not a breach of it.
 _SCHOOL_MEDIA_RE = _re(r"\b(?:the )?school'?s? (?:own )?(?:twitter|facebook|fb|page|website|insta\w*|account|newsletter|app) (?:has |have )?(?:put up|posted|shared|uploaded)")
 _OTHERS_MEDIA_RE = _re(r"\b(?:every|everyone'?s|all the|tag your|class|other (?:kids|children|people'?s))\b")
-_OWN_MEDIA_RE = _re(r"\b(?:my|our) (?:own )?(?:son|daughter|kids?|children|boys?|girls?|little ones?|family|lad|lass|bairns?|two|three|"
-                   r"twins|eldest|youngest|middle one|pair)\b")
+# How a parent speaks of their own children ("my lad", "our two", "my eldest"): one list for photos and insults.
+_OWN_KIDS = (r"(?:son|daughter|kids?|children|boys?|girls?|little ones?|lad|lass|bairns?|two|three|twins|eldest|youngest|"
+             r"middle one|pair)")
+_OWN_MEDIA_RE = _re(r"\b(?:my|our) (?:own )?(?:" + _OWN_KIDS + r"|family)\b")
 
 # ---- where someone lives, and lists of people's private numbers ----------------------------------------
 CONFIDENTIAL = [
@@ -720,7 +722,7 @@ _PLEDGE_RE = _re(r"\b(?:i'?ll|i will|we'?ll|we will) (?:match|double|top up)\b|\
 # Giving things away ("drowning in courgettes, free to anyone who wants them"), not offering screenshots.
 _GIVEAWAY_RE = _re(r"\b(?:free|spare|going spare|giving away|give away|good home|surplus|help yourselves?|drowning in|too many|outgrown)\b")
 # "My lad's been a right little monster all week": a parent about their own child, not an insult.
-_OWN_CHILD_RE = _re(r"\bmy (?:lad|son|boy|girl|daughter|eldest|youngest|little one|kids?|two|twins|middle one)\b|"
+_OWN_CHILD_RE = _re(r"\bmy " + _OWN_KIDS + r"\b|"
                     r"^\W*(?:he|she|they)(?:'s| has| have|'ve) been (?:a )?(?:right |proper |total )?little")
 _FOND_INSULT_RE = _re(r"^little (?:monster|terror|horror)s?$")
 
