@@ -12,7 +12,7 @@ judged with the gate off (every sentence embedded) to show what the fast first p
 Names: a generated set of roster mentions and name traps. Toxicity: `bench/judge_toxicity.py`'s
 `evaluate()` when present (OLID macro-F1 next to alt-profanity-check, span F1).
 Scenarios: `bench/judge_scenarios.py` on the held-out blind sets `bench/data/scenarios-heldout-a.tsv`,
-`-b.tsv`, `-c.tsv`, `-d.tsv` and `-e.tsv` (880 posts), then a line each for the older held-out sets, among them `bench/data/scenarios.tsv` (342 school posts written by hand
+`-b.tsv` to `-g.tsv` (1,280 posts), then a line each for the older held-out sets, among them `bench/data/scenarios.tsv` (342 school posts written by hand
 for issue 11 before any rule was tuned; never trained on), per category and per school.
 alt-profanity-check sits beside each table where it is installed (a bench-only import, never a product
 dependency): its one "profane" label is taken as a prediction of each category.
@@ -136,11 +136,11 @@ def semantic_peer_f1(predict) -> dict[str, float]:
     return out
 
 
-# The held-out school-scenario set the issue asks for: 880 posts by five blind writers (each with a roster
-# of their own), written on 30 November and 1 December and never trained on, read or tuned on; and the
-# older held-out sets.
+# The held-out school-scenario set the issue asks for: 1,280 posts by seven blind writers (each with a
+# roster of their own), written from 30 November to 1 December and never trained on, read or tuned on; and
+# the older held-out sets.
 HELD_OUT_MAIN = ("scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv", "scenarios-heldout-c.tsv", "scenarios-heldout-d.tsv",
-                 "scenarios-heldout-e.tsv")
+                 "scenarios-heldout-e.tsv", "scenarios-heldout-f.tsv", "scenarios-heldout-g.tsv")
 HELD_OUT_MORE = ("scenarios-fresh-heldout.tsv", "scenarios.tsv", "scenarios-after.tsv")
 
 

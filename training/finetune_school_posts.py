@@ -9,8 +9,11 @@ they never saw by only 3 points: the embedding was trained to tell topics apart,
 "bake-sale rota". Fine-tuning the encoder itself on the posts lets it learn what the categories mean.
 
 Data (`school_posts_data.py`; never the held-out sets): the blind writers' posts, the training lines of
-`judge_sentences.tsv`, benign school lines and 1,500 OLID tweets labelled "not offensive" as negatives. One sigmoid output per category in `CATEGORIES` order; naming_child is masked
-out of the loss (it depends on the school's roster, which the roster matcher knows). Positives weigh
+`judge_sentences.tsv`, benign school lines and 1,500 OLID tweets labelled "not offensive" as negatives. One sigmoid output per category in `CATEGORIES` order. naming_child is
+trained too (since 1 December): the model cannot see the roster, but it learns whether a post speaks of
+another family's child ("well done Poppy on star of the week") or of the poster's own or of no child at
+all ("Teal is a lovely colour"), which `school_heads.CHILD_CLEAR_BELOW` uses; SP_MASKED=naming_child
+leaves it out of the loss as before. Positives weigh
 `POS_WEIGHT` times a negative. Word embeddings and the first layer stay frozen (speed; 2,700 posts would
 not move them usefully). CPU only, one thread: about 10 minutes on the shared 2-core machine.
 
@@ -54,7 +57,7 @@ LR = 5e-5
 HEAD_LR = 2e-3
 EPOCHS = int(os.environ.get("SP_EPOCHS", "4"))
 POS_WEIGHT = float(os.environ.get("SP_POS_WEIGHT", "4"))
-MASKED = {"naming_child"}
+MASKED = set(filter(None, os.environ.get("SP_MASKED", "").split(",")))
 THREADS = int(os.environ.get("SP_THREADS", "1"))
 
 

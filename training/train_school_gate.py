@@ -76,7 +76,7 @@ def margins(texts: list[str]) -> np.ndarray:
     thr = np.array([school_heads.HOLD_AT.get(c, school_heads.MIN_PROBABILITY) for c in CATEGORIES])
     p = np.clip(p, 1e-6, 1 - 1e-6)
     m = np.log(p / (1 - p)) - np.log(thr / (1 - thr))
-    m[:, [CATEGORIES.index(c) for c in school_heads.NO_HEAD]] = -np.inf
+    m[:, [CATEGORIES.index(c) for c in school_heads.NO_HOLD]] = -np.inf
     return m.max(axis=1)
 
 

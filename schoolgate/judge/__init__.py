@@ -27,11 +27,12 @@ from .names import Mention, find_mentions
 from .text import sentences
 from .types import CATEGORIES, Clause, Finding, Person, PolicyView, Roster, Verdict
 
-# Categories a school's "non-exhaustive" sentence holds for a moderator when its list does not name
-# them. Naming a child only when something else in the post is wrong: "well done Will and Grace" at a
-# school whose policy does not mention naming children is not a concern for anyone's safety.
-UNLISTED_HOLDS = ("abuse", "threat", "hate", "obscene", "harassment", "allegation", "complaint",
-                  "confidential", "staff_contact", "speaking_for_school", "image_consent")
+# Categories a school's "non-exhaustive" sentence holds for a moderator when its list does not name them:
+# all twelve. A child named at a school whose list does not mention naming children is held too ("Storm in
+# reception is a biter", and "well done April Nolan" is a child's name in public): the school's objective is
+# to safeguard pupils. Blind writers labelled such posts for review at both schools; the poster's own child
+# is not held (`names._own_child`, and the school-post model for a first name alone).
+UNLISTED_HOLDS = CATEGORIES
 # The school's list does not name these, so the judge must be surer before its non-exhaustive sentence holds
 # a post: a meaning model's 0.5-0.7 ("be good to split the school run" read as speaking for the school) is
 # advice for the parent, not a reason to hold their post.
@@ -202,12 +203,15 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         if target is not None:
             raw.append((cat, p, target.start, target.end, target, None))
 
-    # 2. Children named (not the poster's own).
+    # 2. Children named (not the poster's own). A child named in full is a fact; one named by first name
+    # alone may be the poster's own ("Poppy won a rosette, she's been insufferable ever since"), which the
+    # school-post model may judge (`school_heads.CHILD_CLEAR_BELOW`).
     for m in mentions:
         if m.role == "pupil" and not m.own_child:
             scores["naming_child"] = max(scores["naming_child"], m.confidence)
             raw.append(("naming_child", m.confidence, m.start, m.end, m, None))
-            facts.add("naming_child")
+            if m.kind == "full":
+                facts.add("naming_child")
 
     # 3. Contact details.
     hits = conf.contact_details(text, [(m.start, m.end) for m in people])
@@ -260,6 +264,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 raw.append((cat, p, s, e, who, sc.exemplar_clause[k]))
                 if sc.exemplar_clause[k] is not None:
                     facts.add(cat)
+                if cat == "confidential" and cues and who is not None and who.role == "pupil" and not who.own_child:
+                    facts.add(cat)  # "Amelia was excluded for a week": a named child's exclusion, diagnosis or care
                 if who is not None and cat in ("allegation", "complaint", "staff_contact", "confidential"):
                     raw.append((cat, p, who.start, who.end, who, sc.exemplar_clause[k]))
 
@@ -295,10 +301,12 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
             if cat == "complaint" and (elsewhere or lexicon.time_flies(text) or lexicon.genuine_question(text)
                                        or not_schools):
                 continue  # time flying, a grievance with the council, an honest question: not a complaint about the school
+            if cat in ("complaint", "harassment", "hate") and cat not in facts and lexicon.fair_minded(text):
+                continue  # "to be fair to the school...", "not worth falling out over": calming a thread
             if cat == "hate" and "hate" not in facts and (lexicon.own_identity(text) or lexicon.welcome(text)):
                 continue  # a family speaking of its own faith or nationality, or a warm welcome
-            if cat in ("allegation", "threat") and cat not in facts and lexicon.warm(text):
-                continue  # praise with nothing negative in it: an anecdote, not an accusation
+            if cat in ("allegation", "threat") and cat not in facts and (lexicon.warm(text) or lexicon.fond(text)):
+                continue  # praise with nothing negative in it, or a fond story: an anecdote, not an accusation
             if cat == "threat" and "threat" not in facts and lexicon.pledge(text):
                 continue  # "I'll match anyone who puts £20 in the minibus fund"
             if cat == "harassment" and (lexicon.campaign_elsewhere(text) or lexicon.kind_ask(text)):
@@ -336,7 +344,6 @@ def _decide(text: str, policy: PolicyView, raw: list) -> tuple[list[Finding], st
     """The findings a moderator is shown, each with its clause, then the decision and its explanation."""
     # The school's "non-exhaustive" sentence, for categories its list does not name.
     unlisted = policy.non_exhaustive()
-    others = {r[0] for r in raw if r[0] != "naming_child" and r[1] >= policy.thresholds_for(r[0])[0]}
     findings: list[Finding] = []
     cited: dict[str, Clause] = {}
     seen: set[tuple[str, int, int]] = set()
@@ -350,7 +357,7 @@ def _decide(text: str, policy: PolicyView, raw: list) -> tuple[list[Finding], st
             continue
         seen.add((cat, s, e))
         clause = _clause_for(policy, cat, who, pref)
-        if clause is None and unlisted and p >= UNLISTED_MIN and (cat in UNLISTED_HOLDS or (cat == "naming_child" and others)):
+        if clause is None and unlisted and p >= UNLISTED_MIN and cat in UNLISTED_HOLDS:
             clause = unlisted[0]
         if clause is not None:
             cited[clause.id] = clause

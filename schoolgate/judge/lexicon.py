@@ -231,6 +231,8 @@ OBSCENE = [
                  r"\bfirm hand\b|\b(?:in|wearing) (?:them|those|that|her|his|the) (?:tight |little |short )?(?:gym )?(?:leggings|lycra|yoga pants|shorts|skirt|trousers|jeans|gym gear|dress|top|swimsuit|bikini)\b"
                  r"[^.!?\n]{0,40}(?:dads|mums|view|wonder|\U0001F440)")),
     ("body", _re(r"\bkiss my (?:backside|arse|ass|bum|behind)\b")),
+    ("body", _re(r"\b(?:needs?|could do with|wants?) (?:a )?(?:good )?(?:shag|seeing[- ]to|bonk|leg[- ]over|rogering)\b|"
+                 r"\b(?:a|one|the) night with (?:mr|mrs|miss|ms|the) \w+|\blap ?dance\b")),
     ("body", _re(r"\bwouldn'?t kick (?:him|her|them) out of bed\b|\b(?:a )?lovely pair\b|\bcurves in all the right places\b|"
                  r"\bleaves? (?:nothing|little) to the imagination\b|\beverything (?:was )?on show\b|\bphwoa+r\b|\bif you get my drift\b|"
                  r"\bdoing (?:the \w+|him|her) favours\b|\b(?:her|his) (?:fella|husband|wife|missus|bloke)'?s? (?:a )?(?:lucky|happy) (?:man|woman|one)\b|"
@@ -737,6 +739,42 @@ def warm(text: str) -> bool:
     """Praise, and nothing negative or contrasting anywhere in the post ("Lovely assembly. Shame about the Year 4
     teacher" is not warm)."""
     return PRAISE_RE.search(text) is not None and NEGATIVE_RE.search(text) is None and _CONTRAST_RE.search(text) is None
+
+
+# A story told fondly about someone: laughter or affection, and no word of harm, drink, the police or a
+# cover-up in it ("Mr Stone got stuck in the mud and lost a welly, the kids thought it was hilarious 😂").
+_FOND_RE = _re("(?:\U0001F602|\U0001F923|\U0001F606|\U0001F605|\u2764|\U0001F970)|"
+               r"\b(?:lol|haha\w*|hilarious|in stitches|funny story|legend|beaming|good sport|"
+               r"took it (?:so |really |very )?well|(?:the )?kids (?:thought|loved|love|adore) (?:it|him|her|them)|best thing ever|"
+               r"what a (?:man|woman|guy|lady|star|sport|character|gent)|bless (?:him|her)|made (?:my|our|their) day|"
+               r"(?:hasn'?t|hasnt|haven'?t|havent|not) stopped talking about)\b")
+_HARM_RE = _re(r"\b(?:drunk|drink\w*|pub|steaming|hungover|stoned|stole|steal\w*|nick(?:ed|ing)|hit|slap\w*|smack\w*|push\w*|shov\w*|"
+               r"grabb?\w*|shout\w*|scream\w*|swore|swear\w*|affair|at it|sleeping with|police|arrest\w*|sacked|suspended|fired|"
+               r"investigat\w*|touch\w*|inappropriate\w*|lie[ds]?|liar|lying|fiddl\w*|fraud|favourit\w*|bull(?:y|ied|ying)|racis\w*|"
+               r"cover\w* (?:it |this |that )?up|creep\w*|perv\w*|reek\w*|stank|stinks?|disciplin\w*|hurt|injur\w*|weapon|knife|"
+               r"fight\w*|threat\w*|disgrac\w*|shame\w*|useless|sarcas\w*)\b")
+
+
+# A parent calming a thread or standing up for the school: fairness, both sides, no problem with it
+# ("To be fair to the school they did send the nits letter", "not worth falling out over").
+_FAIR_RE = _re(r"\b(?:to be fair|in fairness|fair play to|see both sides|(?:not|isn'?t|isnt) worth (?:falling out|arguing|a row|the drama)|"
+               r"leave it (?:there|at that)|(?:stop|quit) (?:the )?(?:bickering|arguing|squabbling|sniping)|each to their own|"
+               r"(?:haven'?t|havent|don'?t|dont) (?:got |have )?(?:a |any )?problem with|(?:is|are) entitled to|"
+               r"(?:school|they|head|teachers?|staff)(?:'s|'ve| has| have)? (?:got it right|done (?:all|everything) they can|doing (?:their|her|his) best)|"
+               r"can'?t do more than|cant do more than|different kids,? different needs|i can see why|let'?s see how it goes|"
+               r"between them and they'?ll sort it|let'?s (?:all )?(?:calm down|move on|leave it))\b")
+_STRONG_GRIEVANCE_RE = _re(r"\b(?:disgrac\w*|shambles|joke|useless|fuming|ridiculous|appalling|unacceptable|pathetic|clueless|incompetent)\b")
+
+
+def fair_minded(text: str) -> bool:
+    """A parent calming a thread or standing up for the school, with no grievance of their own in it."""
+    return (_FAIR_RE.search(text) is not None and _CONTRAST_RE.search(text) is None
+            and _STRONG_GRIEVANCE_RE.search(text) is None)
+
+
+def fond(text: str) -> bool:
+    """A story told fondly about someone, with no word of harm in it: an anecdote, not an accusation."""
+    return _FOND_RE.search(text) is not None and _HARM_RE.search(text) is None
 
 
 def welcome(text: str) -> bool:

@@ -18,8 +18,10 @@ breaches and held 7.5% of their benign posts, with it 85% and 7.0% (`training/RE
   the school's own clause for it blocks the post, as it would a threat the rules found;
 - **clear**: where the rest of the judge would only hold a post (never block it) and the model is sure
   (`CLEAR_BELOW`) that the post is none of the categories it was held for, the post is allowed. What a
-  named child, a phone number or address, a phrase rule or the school's own clause example found is never
-  cleared: the roster and the number are facts, and the rules and examples were written on purpose.
+  child named in full, a phone number or address, a phrase rule or the school's own clause example found is
+  never cleared: the roster and the number are facts, and the rules and examples were written on purpose.
+  A child found by first name alone may be the poster's own, or a word ("Teal", "Gorse"): the model's
+  naming_child head clears it where it is sure no other family's child is spoken of (`CHILD_CLEAR_BELOW`).
 """
 
 from __future__ import annotations
@@ -59,8 +61,15 @@ SEVERE = frozenset({"threat", "hate", "allegation"})
 SEVERE_SCORE = lexicon.SEVERE
 
 CLEAR_BELOW = 0.15  # first five writers: without clearing, 0.8 held 10.0% of benign posts (0.1 until 1 December)
-# Categories the model has no opinion on: whether a child is named depends on the school's roster.
-NO_HEAD = frozenset({"naming_child"})
+# Categories the model never holds a post for: whether a child is named depends on the school's roster,
+# which the model does not know.
+NO_HOLD = frozenset({"naming_child"})
+# Where the model is sure a post speaks of no other family's child, a pupil the roster found by first name
+# alone is taken as the poster's own ("Poppy won a rosette at the show, she's been insufferable ever since").
+# Its naming_child head learned that from the writers' posts: own children named in passing are benign,
+# "well done Poppy on star of the week" is not. On the 173 posts of nine writers it never saw (w23-w31) that
+# name a pupil, below 0.05 it frees 22 of 30 benign posts and 4 of 127 breaches (0.1: 22 and 5; 0.2: 24 and 9).
+CHILD_CLEAR_BELOW = 0.05
 
 
 class SchoolPostModel(TransformerStage):
@@ -122,9 +131,10 @@ def finding_score(category: str, probability: float) -> float:
 def sure(probs: Sequence[float]) -> list[tuple[str, float]]:
     """(category, probability) for one post's categories that reach their threshold (`HOLD_AT`, else
     MIN_PROBABILITY)."""
-    return [(c, float(p)) for c, p in zip(CATEGORIES, probs) if c not in NO_HEAD and p >= HOLD_AT.get(c, MIN_PROBABILITY)]
+    return [(c, float(p)) for c, p in zip(CATEGORIES, probs) if c not in NO_HOLD and p >= HOLD_AT.get(c, MIN_PROBABILITY)]
 
 
 def clears(category: str, probs: Sequence[float]) -> bool:
     """True when the model is sure one post is not `category`."""
-    return category not in NO_HEAD and float(probs[CATEGORIES.index(category)]) < CLEAR_BELOW
+    below = CHILD_CLEAR_BELOW if category == "naming_child" else CLEAR_BELOW
+    return float(probs[CATEGORIES.index(category)]) < below

@@ -66,7 +66,7 @@ def test_high_hesket_complaint_points_to_head_governors_and_procedure(hh, roster
     assert "complaints procedure" in v.explanation
 
 
-def test_naming_child_breach_at_high_hesket_advice_at_stokes_wood(sw, hh, roster):
+def test_naming_child_breach_at_high_hesket_held_as_non_exhaustive_at_stokes_wood(sw, hh, roster):
     text = "Olly Benett was in a right mood at the party"
     v_hh = analyse(text, hh, roster)
     f = next(f for f in v_hh.findings if f.category == "naming_child")
@@ -74,8 +74,8 @@ def test_naming_child_breach_at_high_hesket_advice_at_stokes_wood(sw, hh, roster
     assert v_hh.decision == "review"
     v_sw = analyse(text, sw, roster)
     f = next(f for f in v_sw.findings if f.category == "naming_child")
-    assert not f.breach and f.clause is None
-    assert v_sw.decision == "allow"
+    assert f.breach and f.clause == "sw-non-exhaustive"
+    assert v_sw.decision == "review"
 
 
 def test_staff_contact_and_image_consent_breach_at_stokes_wood_held_as_non_exhaustive_at_high_hesket(sw, hh, roster):

@@ -17,7 +17,7 @@ import pytest
 
 from schoolgate.judge import analyse
 from schoolgate.judge.decision import decide
-from schoolgate.judge.types import Clause, Finding, PolicyView
+from schoolgate.judge.types import Clause, Finding, PolicyView, Roster
 
 SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "seeds"
 
@@ -61,10 +61,15 @@ def test_stokes_wood_cites_its_own_clause_when_it_names_the_category(sw, roster)
     assert {f.clause for f in v.findings if f.category == "staff_contact"} == {"sw-conduct-contacting-staff"}
 
 
-def test_stokes_wood_praise_naming_a_child_is_not_held(sw, roster):
-    """Stokes Wood's list does not name naming children; a kind word about a child harms nobody."""
+def test_stokes_wood_holds_another_child_named_in_full_never_blocks(sw, roster):
+    """Stokes Wood's list does not name naming children, but its objective is to safeguard pupils: a child's
+    full name in public is held for a moderator (even in praise), on the school's non-exhaustive sentence."""
     v = analyse("Well done Grace Mercer for the lovely reading in assembly!", sw, roster)
-    assert v.decision == "allow"
+    assert v.decision == "review"
+    assert [(f.category, f.clause) for f in v.findings if f.breach] == [("naming_child", "sw-non-exhaustive")]
+    v = analyse("Storm Mercer in reception is a biter, watch your little ones", sw,
+                Roster.from_csv_text("name,role,group,aliases\nStorm Mercer,pupil,Reception,\n"))
+    assert v.decision == "review"
 
 
 def test_stokes_wood_naming_a_child_with_something_wrong_is_held(sw, roster):

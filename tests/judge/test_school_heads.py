@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from schoolgate.judge import analyse, analyse_batch, school_heads
+from schoolgate.judge import analyse, analyse_batch, lexicon, school_heads
 from schoolgate.judge.types import CATEGORIES
 
 # Our own sentences, in none of the sets the model was trained on, that no phrase rule or other model holds.
@@ -87,11 +87,26 @@ def test_the_model_clears_a_post_the_rest_would_only_hold(sw, roster, fake):
     assert v.scores["allegation"] < school_heads.CLEAR_BELOW
 
 
-def test_the_model_never_clears_a_block_a_named_child_or_a_phone_number(sw, hh, roster, fake):
+def test_the_model_never_clears_a_block_a_child_named_in_full_or_a_phone_number(sw, hh, roster, fake):
     fake(_saying())  # sure every post is nothing
     assert analyse("I'll smash Mr Hughes's face in when I see him at the gate.", sw, roster).decision == "block"
     assert analyse("Oliver Bennett cried all through assembly again today.", hh, roster).decision == "review"
     assert analyse("Ring Miss Patel on 07700 900123 if you want to complain.", hh, roster).decision != "allow"
+
+
+def test_a_child_named_by_first_name_alone_is_cleared_only_where_the_model_reads_no_other_child(sw, hh, roster, fake):
+    """"Olly was so proud of his certificate" is most often the poster's own child: the roster cannot tell, the
+    model's naming_child head can. A full name is a fact; the model never holds a post for a name it cannot see."""
+    own = "Olly was so proud of his certificate, he's been showing it to the dog all night"
+    for policy in (sw, hh):
+        fake(_saying(naming_child=school_heads.CHILD_CLEAR_BELOW / 2))
+        assert analyse(own, policy, roster).decision == "allow"
+        assert analyse(own.replace("Olly", "Oliver Bennett"), policy, roster).decision == "review"
+        fake(_saying(naming_child=0.5))
+        v = analyse(own, policy, roster)
+        assert v.decision == "review" and [f.category for f in v.findings if f.breach] == ["naming_child"]
+    fake(_saying(naming_child=0.99))  # no pupil on the roster in the post: nothing to hold
+    assert analyse("So proud of my daughter's certificate, she's been showing it to the dog all night", hh, roster).decision == "allow"
 
 
 @pytest.mark.parametrize("text", [
@@ -203,3 +218,23 @@ def test_a_gate_built_for_another_first_pass_reads_every_post(monkeypatch):
     W, b, threshold = school_heads._load_gate()
     monkeypatch.setattr(school_heads, "_gate", (W[:-1], b, threshold))  # one feature short: out of date
     assert school_heads.worth_reading(NOTHING_TO_HOLD, featurizer).all()
+
+
+def test_a_fond_story_or_a_calming_word_is_not_what_the_model_fears(sw, hh, roster, fake):
+    """A story about staff told with laughter is no allegation, a parent calming a thread is no complaint;
+    a word of harm or a grievance of the poster's own keeps the model's reading."""
+    def decisions(text, policy, **sure):
+        fake(_unsure)
+        alone = analyse(text, policy, roster).decision
+        fake(lambda texts: np.array([[sure.get(c, 0.5) for c in CATEGORIES]] * len(texts)))
+        return alone, analyse(text, policy, roster).decision
+
+    for policy in (sw, hh):
+        fond = decisions("Mr Hughes did the egg and spoon race at sports day and dropped it three times, the kids were in stitches 😂",
+                         policy, allegation=0.95)
+        assert fond[1] == fond[0] != "block"  # what the rest of the judge made of it, no more
+        assert decisions("Mr Hughes was steaming at the Christmas do, the kids were in stitches 😂",
+                         policy, allegation=0.95)[1] == "block"
+        assert decisions("To be fair to the school they did email about the nits, they can't do more than that",
+                         policy, complaint=0.95) == ("allow", "allow")
+    assert not lexicon.fair_minded("To be fair they emailed, but it's a shambles, third outbreak this term")
