@@ -111,6 +111,7 @@ HARASS = [
                       r"(?:\(\s*not|\bexcept|\bminus|\bbut not|\bno) (?-i:[A-Z]\w+)")),
     ("exclude", _re(r"\bmake sure (?:[\w']+ ){0,3}(?:girl|boy|kid|son|daughter|lad|lass|her|him|they|she|he|family)\b (?:isn'?t|aren'?t|is not|are not|doesn'?t get|don'?t get|never gets?) "
                     r"(?:invited|asked|included)")),
+    ("exclude", _re(r"\b(?:blank|shun|snub|freeze out) (?:em|'em|them|her|him|the lot of (?:em|them))\b(?!\s+(?:if|when|unless))")),
     ("exclude", _re(r"\bunfollow,? unfriend\b|\b(?:we'?re|i'?m) (?:all )?done with (?:that|the|this) family\b")),
     ("exclude", _re(r"\b(?:don'?t|do not|nobody|no one|never|no-one)\s+(?:invite|talk to|speak to|sit (?:with|next to)|play with|include|"
                     r"say hello to|stand with)\s+(?:her|him|them|that \w+|the (?-i:[A-Z]\w+)s|(?-i:[A-Z]\w+)'?s (?:mum|mam|dad|mother|father|family|parents)|(?-i:[A-Z]\w+))\b")),
@@ -278,7 +279,8 @@ ABUSE = [
     ("insult", _re(r"\bface like a (?:wet weekend|slapped arse|bulldog|smacked|bag of|melted|dropped)\b|\bpersonality (?:of a|to match)\b")),
     ("insult", _re(r"\b(?:is|'s|are|'re) (?:so |really |genuinely |proper |dead |such a |a )?(?:" + _INSULT_ADJ + r")(?:[\s,]+(?:and |little |old )?(?:" + _INSULT_ADJ + r"|little|old))*"
                    r"(?:[\s,]+(?:woman|man|person|cow|bag|bloke|lot|snake))?(?=\s*[.!,]|\s*$|\s+like\b|\s+(?:bless|honestly|tbh))")),
-    ("insult", _re(r"\bkiss my (?:backside|arse|ass|bum|behind)\b")),
+    ("insult", _re(r"\bkiss my (?:backside|arse|ass|bum|behind)\b|\bshove (?:it|that|this|(?:his|her|their|your) \w+(?: \w+)?) up (?:his|her|their|your) "
+                   r"(?:arse|backside|jacksie|jacksy|bum|behind)\b")),
     ("insult", _re(r"\b(?:is|are|'s)\s+(?:the )?rudest (?:child|kid|boy|girl|person|woman|man)\b|\b(?:is|are) feral\b")),
 ]
 
@@ -397,6 +399,8 @@ IMAGES = [
                     r"every (?:child|kid)|all the (?:kids|children)|kids|children|tag your|(?:mr|mrs|miss) (?-i:[A-Z]\w+)|year \d|nativity|play|swimming|fight|gala|"
                     r"of (?-i:[A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?-i:[A-Z][a-z]+))")),
     ("posting", _re(r"\b" + _MEDIA + r"\b[^.!?\n]{0,50}\b(?:every child|all the (?:kids|children)|tag your (?:kids|children)|the kids in their)")),
+    ("posting", _re("\\b(?:here'?s|heres|here is|here are)\\s+(?:all of |the whole |all )?(?:class \\d|year \\d|reception|the (?:whole )?class|"
+                    "(?:all )?the kids|the team|the choir)\\b[^.!?\\n]{0,60}[\U0001F4F8\U0001F4F7\U0001F3A5\U0001F933]")),
     ("filmed", _re(r"\b(?:filmed|snapped|videoed|recorded|took (?:a )?(?:photo|picture|pic|video) of|got a (?:great |good )?(?:photo|pic|picture|video) of)\s+"
                    r"(?:(?:mr|mrs|miss|ms) (?-i:[A-Z]\w+)|the (?:head|teacher|boy|girl|kids|children|new teacher|dinner ladies|caretaker|class)|that (?:teacher|boy|girl)|"
                    r"(?-i:[A-Z][a-z]+) (?-i:[A-Z][a-z]+)|the (?:whole )?class|the kids in)")),
@@ -770,6 +774,55 @@ def fair_minded(text: str) -> bool:
     """A parent calming a thread or standing up for the school, with no grievance of their own in it."""
     return (_FAIR_RE.search(text) is not None and _CONTRAST_RE.search(text) is None
             and _STRONG_GRIEVANCE_RE.search(text) is None)
+
+
+# Asking how to reach staff, or telling others to go through the office or the app, is the channel the
+# policy asks for; contact through social media (a friend request, a DM, their own number) is the breach.
+_CONTACT_ASK_RE = _re(r"\bhow (?:(?:do|can|should|would|could|will) )?(?:i|we|you) (?:\w+ ){0,3}?(?:message|contact|get (?:a message|in touch|hold)|"
+                      r"email|e-mail|speak|talk|reach|send)\b|\b(?:is it|through|via|on) (?:the )?(?:school )?(?:app|office|school email|"
+                      r"parentmail|class ?dojo|dojo|seesaw|tapestry|arbor|parent ?hub)\b|\b(?:ring|email|e-mail|message|call|phone|contact) "
+                      r"(?:the )?(?:school )?office\b|\bprefers? (?:we|you|parents) (?:message|email|contact|ring|use)\b")
+_SOCIAL_CONTACT_RE = _re(r"\b(?:friend request|(?:added|add|follow(?:ed|ing)?) (?:her|him|them|mr|mrs|miss|ms|sir)\b|dm(?:'?d|ed|ing)?|"
+                         r"direct message|messenger|whatsapp\w*|insta(?:gram)?|facebook|snapchat|tiktok|"
+                         r"(?:her|his|their|\w+'s) (?:personal |own |private )?(?:mobile|number|phone number)|"
+                         r"(?:text|ring|call|message|phone) (?:her|him|them) (?:directly|direct|privately|at home))\b")
+_NEGATED_RE = _re(r"\b(?:not|don'?t|dont|do not|never|no|rather than|instead of|without)\s+(?:\w+\s+){0,2}$")
+
+
+# British swearing the toxicity models (trained on American comments) read as mild: obscene language.
+_UK_SWEAR_RE = _re(r"\b(?:shite|shitey|bollocks|bellend|wank\w*|twat\w*|knobhead|tosser|arsehole|pillock|minger|scrote|bastard\w*|piss ?take)\b")
+
+
+def uk_swearing(text: str) -> list[tuple[int, int]]:
+    """Where a post swears the British way ("that play were shite, pack of bollocks")."""
+    return [m.span() for m in _UK_SWEAR_RE.finditer(text)]
+
+
+# A child named as somebody else's ("his mam says", "well done Tilly", "that Maryam", "whoever's Pearl's mum"),
+# or something troubling said of a child (crying, biting, left out, a diagnosis): not a parent's own news.
+_FAMILY = r"(?:mum|mam|mom|mother|dad|da|father|nan|nana|gran|granny|grandma|grandad|parents|family|folks|lot)"
+_ANOTHERS_CHILD_RE = re.compile(r"(?i)\b(?:his|her|their) " + _FAMILY + r"\b|\w['’]s " + _FAMILY + r"\b|"
+                                r"\b(?:well done|congrats|congratulations|happy birthday|good luck|shout ?out to)\b|"
+                                r"\b(?:that|poor|little|wee) (?-i:[A-Z])\w+|\bwhoever['’]?s \w+|\b(?:mam|mum|dad|parents) of\b|"
+                                r"\bwhich one is\b|\bnot mine\b|\b(?:their|the) (?-i:[A-Z])\w+ (?:is|'s|was)\b")
+_CHILD_TROUBLE_RE = _re(r"\b(?:cry\w*|cried|sobb\w*|bit(?:e|es|ing|er)?|kick\w*|hitting|hits?|push\w*|naughty|madam|brat|spoilt|feral|thug|"
+                        r"bad influence|nits|left out|on (?:his|her) own|sent out|rough|behind|excluded|social services|sen register|ehcp|"
+                        r"adhd|autis\w*|diagnos\w*|allerg\w*|bully\w*|swear\w*|swore|steal\w*|nick\w*|scrap\w*|fight\w*|off (?:school|sick)|"
+                        r"in trouble|statement|one[- ]to[- ]one|1:1|behaviou?r)\b")
+
+
+def own_child_news(text: str) -> bool:
+    """Nothing in the post names its child as another family's or says anything troubling of a child: news a
+    parent gives of their own ("Archie's first ever school report, 'a kind and helpful friend' 🥹")."""
+    return _ANOTHERS_CHILD_RE.search(text) is None and _CHILD_TROUBLE_RE.search(text) is None
+
+
+def proper_contact(text: str) -> bool:
+    """The post asks how to reach staff, or points to the office or the app, and does not itself contact
+    staff through social media ("not DM staff" and "without phoning" are the rule, not a breach)."""
+    if not any(_NEGATED_RE.search(text[: m.start()]) is None for m in _CONTACT_ASK_RE.finditer(text)):
+        return False  # no channel named, or only one turned down ("rather than go through the office")
+    return all(_NEGATED_RE.search(text[: m.start()]) for m in _SOCIAL_CONTACT_RE.finditer(text))
 
 
 def fond(text: str) -> bool:

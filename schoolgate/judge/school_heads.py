@@ -21,7 +21,8 @@ breaches and held 7.5% of their benign posts, with it 85% and 7.0% (`training/RE
   child named in full, a phone number or address, a phrase rule or the school's own clause example found is
   never cleared: the roster and the number are facts, and the rules and examples were written on purpose.
   A child found by first name alone may be the poster's own, or a word ("Teal", "Gorse"): the model's
-  naming_child head clears it where it is sure no other family's child is spoken of (`CHILD_CLEAR_BELOW`).
+  naming_child head clears it where it is sure no other family's child is spoken of (`CHILD_CLEAR_BELOW`),
+  or only leans that way in a post that reads as a parent's own news (`OWN_NEWS_CLEAR_BELOW`).
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ NO_HOLD = frozenset({"naming_child"})
 # "well done Poppy on star of the week" is not. On the 173 posts of nine writers it never saw (w23-w31) that
 # name a pupil, below 0.05 it frees 22 of 30 benign posts and 4 of 127 breaches (0.1: 22 and 5; 0.2: 24 and 9).
 CHILD_CLEAR_BELOW = 0.05
+# In a post with no sign of another family's child and nothing troubling said of a child
+# (`lexicon.own_child_news`), the model need only lean that way: on the 248 posts of 34 development writers
+# that name a pupil by first name alone, this with 0.05 frees 100 of 109 benign posts (0.05 alone: 77) and
+# takes naming_child off 9 of 83 breaches, each held for another category all the same.
+OWN_NEWS_CLEAR_BELOW = 0.7
 
 
 class SchoolPostModel(TransformerStage):
@@ -134,7 +140,11 @@ def sure(probs: Sequence[float]) -> list[tuple[str, float]]:
     return [(c, float(p)) for c, p in zip(CATEGORIES, probs) if c not in NO_HOLD and p >= HOLD_AT.get(c, MIN_PROBABILITY)]
 
 
-def clears(category: str, probs: Sequence[float]) -> bool:
-    """True when the model is sure one post is not `category`."""
-    below = CHILD_CLEAR_BELOW if category == "naming_child" else CLEAR_BELOW
+def clears(category: str, probs: Sequence[float], own_child_news: bool = False) -> bool:
+    """True when the model is sure one post is not `category` (for naming_child, that the child named by first
+    name is not another family's: surer unless the post reads as `own_child_news`)."""
+    if category == "naming_child":
+        below = OWN_NEWS_CLEAR_BELOW if own_child_news else CHILD_CLEAR_BELOW
+    else:
+        below = CLEAR_BELOW
     return float(probs[CATEGORIES.index(category)]) < below

@@ -56,6 +56,19 @@ def held_for(v, category):
     # A video of the poster's own two; the same of the whole class.
     ("Video of MY two at the disco 😂 they've got their dad's moves unfortunately",
      "Video of the whole class at the disco, tag your kids if you spot them!", "image_consent"),
+    # A play praised; a play sworn at the British way (the toxicity models, trained on American comments, read
+    # "shite" and "bollocks" as mild).
+    ("That play was brilliant start to finish, well done Year 2 and Mrs Wood.",
+     "That play was shite start to finish, pack of bollocks.", "obscene"),
+    # The poster's own two at the service; the whole class.
+    ("Here's our two at the church service, aren't they bonny 📸",
+     "Here's all of Class 1 at the church service, aren't they bonny 📸", "image_consent"),
+    # Saying hello to a new family; freezing one out.
+    ("If you see the Stone family at the fair say hello, they've just moved here.",
+     "If you see the Stone family at the fair blank em. Simple as.", "harassment"),
+    # Asking how to reach a teacher is the channel the policy asks for; going round the office is not.
+    ("How do I get a message to Miss Patel? Is it through the app or do I ring the office?",
+     "Sent Miss Patel a friend request so I can message her directly rather than go through the office.", "staff_contact"),
 ])
 def test_the_benign_twin_is_allowed_and_the_breach_held(sw, hh, roster, benign, breach, category):
     for policy in (sw, hh):

@@ -102,7 +102,7 @@ def test_a_child_named_by_first_name_alone_is_cleared_only_where_the_model_reads
         fake(_saying(naming_child=school_heads.CHILD_CLEAR_BELOW / 2))
         assert analyse(own, policy, roster).decision == "allow"
         assert analyse(own.replace("Olly", "Oliver Bennett"), policy, roster).decision == "review"
-        fake(_saying(naming_child=0.5))
+        fake(_saying(naming_child=0.9))
         v = analyse(own, policy, roster)
         assert v.decision == "review" and [f.category for f in v.findings if f.breach] == ["naming_child"]
     fake(_saying(naming_child=0.99))  # no pupil on the roster in the post: nothing to hold
@@ -238,3 +238,21 @@ def test_a_fond_story_or_a_calming_word_is_not_what_the_model_fears(sw, hh, rost
         assert decisions("To be fair to the school they did email about the nits, they can't do more than that",
                          policy, complaint=0.95) == ("allow", "allow")
     assert not lexicon.fair_minded("To be fair they emailed, but it's a shambles, third outbreak this term")
+
+
+def test_a_first_name_in_a_parents_own_news_is_their_own_child(sw, hh, roster, fake):
+    """"Olly's been up since 5" is news a parent gives of their own child; "well done Olly", "Olly was crying
+    at the gate" and "Olly's mam" speak of another family's. The model need only lean towards the first."""
+    own = "Olly's been up since 5 with excitement about the nativity, he's a shepherd 🐑"
+    others = ("Well done Olly on the nativity, what a little star",
+              "Olly was crying at the gate again this morning, is everything ok at home?",
+              "Olly's mam lets him play out till nine every night")
+    assert lexicon.own_child_news(own) and not any(lexicon.own_child_news(t) for t in others)
+    for policy in (sw, hh):
+        fake(_saying(naming_child=0.5))
+        assert analyse(own, policy, roster).decision == "allow"
+        for text in others:
+            v = analyse(text, policy, roster)
+            assert v.decision == "review" and "naming_child" in {f.category for f in v.findings if f.breach}, text
+        fake(_saying(naming_child=0.9))
+        assert analyse(own, policy, roster).decision == "review"
