@@ -195,8 +195,10 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
         p = float(p)
         if p >= MIN_FINDING and spans and all(lexicon.is_idiom(text, s, e) for s, e in spans):
             p *= 0.3
-        if cat == "obscene" and p < UK_SWEAR_SCORE and (swears := lexicon.uk_swearing(text)):
-            p, spans = UK_SWEAR_SCORE, swears
+        if cat == "obscene" and (swears := lexicon.uk_swearing(text)):
+            facts.add("obscene")  # the words are there: the school-post model does not clear them
+            if p < UK_SWEAR_SCORE:
+                p, spans = UK_SWEAR_SCORE, swears
         scores[cat] = p
         if p < MIN_FINDING:
             continue

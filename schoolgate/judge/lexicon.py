@@ -148,7 +148,8 @@ _STEREO = (r"(?:typical|always|never|should(?:n'?t| not)? be (?:teaching|doing|w
            r"get (?:a |their own )?(?:prayer room|special|everything|their own)|and we can'?t (?:even )?have|count (?:the|every) (?:money|penny|pennies)|to the penny|"
            r"prayer room|this is england|stick together|own (?:community|kind|people) first|don'?t mix|it'?s cultural|when'?s the christian|"
            r"we'?re not allowed|shouldn'?t have to see|hide your (?:bikes|purses|valuables|kids|sheds)|lock your (?:sheds|doors|bikes)|holding (?:up|back)|"
-           r"shouldn'?t be on|people like (?:that|them)|their sort|that sort|(?:don'?t|never|can'?t) trust)")
+           r"shouldn'?t be on|people like (?:that|them)|their sort|that sort|(?:don'?t|never|can'?t|wouldn'?t|wouldnt) trust|"
+           r"you know what (?:they'?re|theyre|they are|them lot are|that lot are) like|keep an eye on your (?:bags|purses|valuables|bikes|stuff|kids|cars?))")
 HATE = [
     ("stereotype", _re(r"\b" + _GROUP + r"\b[^.!?\n]{0,80}?\b" + _STEREO)),
     ("stereotype", _re(r"\b" + _STEREO + r"\b[^.!?\n]{0,50}?\b" + _GROUP + r"\b")),
@@ -212,6 +213,9 @@ THREAT = [
                      r"\blet the (?:air|tyres) out of (?:the \w+'?s?|her|his|their)\b")),
     ("weapon", re.compile("[\U0001F52A\U0001F5E1\U0001F52B\U0001F4A3\U0001FAA8]")),
     ("veiled", _re(r"\b(?:she|he|they|you)(?:'ll| will| are going to| is going to) be sorry\b")),
+    ("veiled", _re(r"\b(?:best|better|wants? to|should|'d better|had better) (?:keep |start |be )?look(?:ing)? over (?:his|her|their|your) shoulders?\b|"
+                   r"\b(?:had|have|has) an accident with a (?:match|lighter|petrol can)\b|"
+                   r"\b(?:not|n'?t|never) make it (?:through|to) (?:the )?(?:winter|christmas|spring|summer)\b[^.!?\n]{0,40}\bif (?:he|she|they)\b")),
     ("veiled", _re(r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|someone needs to|someone will)\s+(?:sort (?:him|her|them|that \w+|" + STAFF + r") out|"
                    r"deal with (?:him|her|them|that \w+) (?:myself|properly|my (?:own )?way|personally)|go for (?:him|her|them))\b|"
                    r"\bsort (?:him|her|them) out (?:myself|properly|once and for all|for good)\b")),
@@ -279,6 +283,7 @@ ABUSE = [
     ("insult", _re(r"\bface like a (?:wet weekend|slapped arse|bulldog|smacked|bag of|melted|dropped)\b|\bpersonality (?:of a|to match)\b")),
     ("insult", _re(r"\b(?:is|'s|are|'re) (?:so |really |genuinely |proper |dead |such a |a )?(?:" + _INSULT_ADJ + r")(?:[\s,]+(?:and |little |old )?(?:" + _INSULT_ADJ + r"|little|old))*"
                    r"(?:[\s,]+(?:woman|man|person|cow|bag|bloke|lot|snake))?(?=\s*[.!,]|\s*$|\s+like\b|\s+(?:bless|honestly|tbh))")),
+    ("insult", _re(r"\bwhere the sun (?:don'?t|doesn'?t|does not) shine\b|\bscrew (?:the|you|him|her|them|that|mr|mrs|miss)\b")),
     ("insult", _re(r"\bkiss my (?:backside|arse|ass|bum|behind)\b|\bshove (?:it|that|this|(?:his|her|their|your) \w+(?: \w+)?) up (?:his|her|their|your) "
                    r"(?:arse|backside|jacksie|jacksy|bum|behind)\b")),
     ("insult", _re(r"\b(?:is|are|'s)\s+(?:the )?rudest (?:child|kid|boy|girl|person|woman|man)\b|\b(?:is|are) feral\b")),
@@ -790,7 +795,8 @@ _NEGATED_RE = _re(r"\b(?:not|don'?t|dont|do not|never|no|rather than|instead of|
 
 
 # British swearing the toxicity models (trained on American comments) read as mild: obscene language.
-_UK_SWEAR_RE = _re(r"\b(?:shite|shitey|bollocks|bellend|wank\w*|twat\w*|knobhead|tosser|arsehole|pillock|minger|scrote|bastard\w*|piss ?take)\b")
+_UK_SWEAR_RE = _re(r"\b(?:shite|shitey|bollocks|bellend|wank\w*|twat\w*|knobhead|tosser|arsehole|pillock|minger|scrote|bastard\w*|piss ?take)\b|"
+                   r"\b(?:f|s|b|c|tw|t|kn|d|sh|p|w|a)[a-z]*\*+[a-z]+\b|\U0001F595")  # "t*sser", "kn*b", "f**k"; the middle finger
 
 
 def uk_swearing(text: str) -> list[tuple[int, int]]:

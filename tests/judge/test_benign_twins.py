@@ -60,6 +60,15 @@ def held_for(v, category):
     # "shite" and "bollocks" as mild).
     ("That play was brilliant start to finish, well done Year 2 and Mrs Wood.",
      "That play was shite start to finish, pack of bollocks.", "obscene"),
+    # Swearing masked with asterisks is swearing.
+    ("Christmas jumper day tomorrow, don't forget your donation for the hospice.",
+     "Christmas jumper day?? More like Christmas kn*b day, the Head's a right t*sser.", "obscene"),
+    # A bag kept safe is sense; minding your bags because of a nationality is a stereotype.
+    ("Keep an eye on your bags at the swimming gala, the changing rooms have no lockers.",
+     "Keep an eye on your bags at the swimming gala, the Romanian lot will be there.", "hate"),
+    # Looking over your shoulder when reversing; a man who had best keep looking over his.
+    ("Look over your shoulder when you reverse out of the car park, the kids run everywhere at pick up.",
+     "Mr Hughes had best keep looking over his shoulder after what he said to me in the car park.", "threat"),
     # The poster's own two at the service; the whole class.
     ("Here's our two at the church service, aren't they bonny 📸",
      "Here's all of Class 1 at the church service, aren't they bonny 📸", "image_consent"),
