@@ -75,6 +75,12 @@ def held_for(v, category):
     # Saying hello to a new family; freezing one out.
     ("If you see the Stone family at the fair say hello, they've just moved here.",
      "If you see the Stone family at the fair blank em. Simple as.", "harassment"),
+    # A lift repaid; a blow repaid.
+    ("Can anyone do a lift to Brownies on Thursday? I'm on a late, I can return the favour any day next week.",
+     "Mrs Wood's husband shoved my lad at the gate. I'll return the favour when I see him.", "threat"),
+    # An e-mail to a teacher is the school's channel; a message on Facebook is not.
+    ("I've emailed Miss Patel about the dinner menu change, will let you know what she says.",
+     "I've messaged Miss Patel on Facebook about the dinner menu change, will let you know what she says.", "staff_contact"),
     # Asking how to reach a teacher is the channel the policy asks for; going round the office is not.
     ("How do I get a message to Miss Patel? Is it through the app or do I ring the office?",
      "Sent Miss Patel a friend request so I can message her directly rather than go through the office.", "staff_contact"),
