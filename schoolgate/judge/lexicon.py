@@ -425,8 +425,14 @@ CONFIDENTIAL = [
                  r"estate|street|road|lane|close|avenue|crescent|drive|cul[- ]de[- ]sac)\b|\b(?:her|his|their|the \w+'s) (?:home )?address is\b|"
                  r"\bthe (?:one|house|cottage) with the (?:\w+ ){0,2}(?:door|gate|car|van|caravan|roof|windows?)\b")),
     # A health or work matter about someone, passed on as gossip: held, never blocked (see KIND_SCORES).
-    ("health", _re(r"\b(?:signed off|off sick|off work|on leave) (?:with|for|because of) (?:stress|depression|anxiety|cancer|a breakdown|"
+    ("health", _re(r"\b(?:signed off|off sick|off work|on leave|off) (?:with|for|because of) (?:stress|depression|anxiety|cancer|a breakdown|"
                    r"(?:her|his) (?:nerves|mental health)|a miscarriage|\w+ problems)\b")),
+    # A family's or a teacher's circumstances passed on, or anything passed on with a finger to the lips.
+    ("health", _re(r"\b(?:on (?:a )?(?:final|formal|written) warning|lost (?:his|her|their) jobs?|on (?:food ?bank|universal credit|benefits)|"
+                   r"food ?bank vouchers|(?:are|is) (?:now )?fostering|being fostered|having ivf|going through ivf|(?:getting|going through) a divorce|"
+                   r"splitting up|been sectioned|in rehab)\b")),
+    ("secret", _re("\\b(?:keep it (?:to yourselves|hush|quiet|between us)|don'?t say i (?:said|told you)|(?:let|letting) it slip|in confidence|"
+                   "between (?:you and me|ourselves)|not public yet|hush hush|mum'?s the word|you didn'?t hear (?:it|this) from me)\\b|\U0001F92B")),
     ("numbers", _re(r"\b(?:staff|teachers'?|everyone'?s|all the) (?:contact|phone|home|private|personal) (?:sheet|list|numbers|details|addresses)\b|"
                     r"\b(?:home|private|personal) (?:phone )?numbers (?:on|of|for|list)\b")),
 ]
@@ -440,7 +446,7 @@ SCORES = {"harassment": CLEAR, "hate": SEVERE, "threat": SEVERE, "obscene": CLEA
           "complaint": CLEAR, "staff_contact": CLEAR, "speaking_for_school": CLEAR, "image_consent": CLEAR,
           "confidential": SEVERE}
 # Kinds whose score differs from their category's: gossip about health is a sensitive fact, which holds.
-KIND_SCORES = {"health": CLEAR, "weapon": CLEAR}
+KIND_SCORES = {"health": CLEAR, "secret": CLEAR, "weapon": CLEAR}
 # Kinds that need someone (a person, staff, the school) in the same sentence to be aimed at.
 NEEDS_TARGET = {"abuse", "obscene"}
 NEEDS_SCHOOL = {"complaint"}
@@ -724,6 +730,8 @@ _NOT_SCHOOL_RE = _re(r"\bnothing to do with (?:the )?school\b|\bnot (?:about|aim
                      r"\bnot the school'?s fault\b|\bnot (?:on|down to) (?:the )?school\b")
 _GENUINE_Q_RE = _re(r"\b(?:genuine|honest|serious|innocent) question\b|"
                     r"\bnot (?:having a go|a dig|a moan|moaning|complaining|kicking off|stirring)\b")
+# A surprise being planned (a collection, a card, a leaving present): kept quiet for kindness.
+_SURPRISE_RE = _re(r"\b(?:surprise|collection|collecting|whip[- ]?round|card|present|gift|leaving do|send[- ]off|wedding|birthday|baby shower)\b")
 # A favour asked between parents (a lift, the school run, having the kids): returning it is a kindness.
 _GOOD_TURN_RE = _re(r"\b(?:lift|lifts|pick(?:ing)? (?:\w+ )?up|drop(?:ping)? (?:\w+ )?off|school run|have (?:the|your|my|our) (?:kids|two|lot)|"
                     r"babysit\w*|swap|cover (?:for )?me|any ?time|any day)\b")
@@ -972,7 +980,7 @@ def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named
                 continue
             if kind == "home" and _OWN_HOME_RE.search(part[: m.start() + 8]):
                 continue  # "we live on a farm": the poster's own home
-            if kind in ("home", "health"):
+            if kind in ("home", "health", "secret"):
                 if target is None:
                     target = TARGET_RE.search(part) is not None
                 if not target:
@@ -992,6 +1000,8 @@ def _cues(text: str, sentence: tuple[int, int], about_someone: bool, staff_named
                 continue  # "everyone welcome, you don't need to be Sikh"
             if kind == "veiled" and re.search(r"(?i)\bhurt|injured\b", m.group()) and hazard_warning(text, part):
                 continue
+            if kind == "secret" and _SURPRISE_RE.search(text):
+                continue  # "collection for Mr Story's wedding, keep it quiet": a surprise, not a secret
             if kind == "veiled" and "favo" in m.group().lower() and _GOOD_TURN_RE.search(text):
                 continue  # "can anyone do a lift for Ivy? I can return the favour weds"
             if kind == "shaming" and "screenshot" in m.group().lower() and _SCREENSHOT_OK_RE.search(part):

@@ -75,6 +75,9 @@ def held_for(v, category):
     # Saying hello to a new family; freezing one out.
     ("If you see the Stone family at the fair say hello, they've just moved here.",
      "If you see the Stone family at the fair blank em. Simple as.", "harassment"),
+    # A surprise kept quiet; a teacher's treatment passed on with a finger to the lips.
+    ("Collection for Mrs Wood's leaving present, envelope's in the office, keep it quiet!",
+     "Mrs Wood's having IVF so she'll be off a lot, keep it to yourselves 🤫", "confidential"),
     # A lift repaid; a blow repaid.
     ("Can anyone do a lift to Brownies on Thursday? I'm on a late, I can return the favour any day next week.",
      "Mrs Wood's husband shoved my lad at the gate. I'll return the favour when I see him.", "threat"),
