@@ -179,6 +179,9 @@ THREAT = [
     ("veiled", _re(r"\b(?:wants? to|better|should|had better|needs? to) watch (?:her|his|their|your) back\b|\bbetter watch (?:herself|himself|themselves|yourself|out)\b|"
                    r"\bwatch (?:herself|himself|themselves) on the way\b")),
     ("veiled", _re(r"\bi know where (?:he|she|they|you|the \w+|(?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?) lives?\b")),
+    ("veiled", _re(r"\b(?:we|people(?: round here| up here)?|everyone|folk(?: round here)?|the village) (?:all )?knows? where (?:he|she|they|every one of them|each of them|"
+                   r"the \w+|(?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?) lives?\b|\b(?:fires|accidents|things) happen (?:all the time|up here|round here)\b|"
+                   r"\bnever sleep easy\b")),
     ("veiled", _re(r"\b(?:see|you'?ll see|they'?ll see|watch|wait and see) what happens\b")),
     ("veiled", _re(r"\bsome(?:one|body) (?:will|is going to|gonna|could|might) (?:get|end up) (?:hurt|injured)\b|\bsome(?:one|body) will get hurt\b")),
     ("veiled", _re(r"\bteach (?:him|her|them|that \w+|the \w+) a lesson\b")),
