@@ -315,8 +315,8 @@ def _verdict(text: str, policy: PolicyView, tox: dict, mentions: list[Mention], 
                 continue  # a family speaking of its own faith or nationality, or a warm welcome
             if cat in ("allegation", "threat") and cat not in facts and (lexicon.warm(text) or lexicon.fond(text)):
                 continue  # praise with nothing negative in it, or a fond story: an anecdote, not an accusation
-            if cat == "threat" and "threat" not in facts and lexicon.pledge(text):
-                continue  # "I'll match anyone who puts £20 in the minibus fund"
+            if cat == "threat" and "threat" not in facts and (lexicon.pledge(text) or lexicon.exasperated(text)):
+                continue  # "I'll match anyone who puts £20 in the minibus fund", "I'm going to explode"
             if cat == "harassment" and (lexicon.campaign_elsewhere(text) or lexicon.kind_ask(text)):
                 continue  # everyone writing to the council, or asked to be kind: a campaign, not a pile-on
             if cat == "allegation" and (news_elsewhere or crime_elsewhere or ("allegation" not in facts and lexicon.crime_idiom(text))):

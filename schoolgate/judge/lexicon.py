@@ -847,6 +847,16 @@ def proper_contact(text: str) -> bool:
     return all(_NEGATED_RE.search(text[: m.start()]) for m in _SOCIAL_CONTACT_RE.finditer(text))
 
 
+# A parent at the end of their tether with their own household: no threat to anyone.
+_EXASPERATED_RE = _re(r"\bi'?m (?:going to|gonna|about to) (?:explode|scream|combust|lose it|lose my mind|go mad|go spare|cry|lose the plot)\b|"
+                      r"\b(?:will|'ll) be the death of me\b|\bsend (?:help|wine|gin|coffee)\b")
+
+
+def exasperated(text: str) -> bool:
+    """"If Zainab brings home one more tub of slime I'm going to explode": a parent's sigh, not a threat."""
+    return _EXASPERATED_RE.search(text) is not None
+
+
 def fond(text: str) -> bool:
     """A story told fondly about someone, with no word of harm in it: an anecdote, not an accusation."""
     return _FOND_RE.search(text) is not None and _HARM_RE.search(text) is None
