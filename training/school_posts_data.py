@@ -32,12 +32,11 @@ WRITERS = {"dev": "scenarios-fresh-dev.tsv", "dev2": "scenarios-fresh-dev2.tsv",
            "w17": "scenarios-w17.tsv", "w18": "scenarios-w18.tsv", "w19": "scenarios-w19.tsv", "w20": "scenarios-w20.tsv",
            "w21": "scenarios-w21.tsv", "w22": "scenarios-w22.tsv", "w23": "scenarios-w23.tsv", "w24": "scenarios-w24.tsv",
            "w25": "scenarios-w25.tsv", "w26": "scenarios-w26.tsv", "w27": "scenarios-w27.tsv", "w28": "scenarios-w28.tsv",
-           "w29": "scenarios-w29.tsv", "w30": "scenarios-w30.tsv", "w31": "scenarios-w31.tsv"}
-# Written for the phrase rules, not in the shipped model's training: the model trained with them too held
-# more benign posts on the five held-out sets (14 of 338 against 11, catching 509 of 542 breaches against
-# 507), so these writers (and w26-w31, written after) stay ones the model never saw: the thresholds in
-# `school_heads` are chosen on them.
-RULES_ONLY = {"w23", "w24", "w25", "w26", "w27", "w28", "w29", "w30", "w31"}
+           "w29": "scenarios-w29.tsv", "w30": "scenarios-w30.tsv", "w31": "scenarios-w31.tsv", "w32": "scenarios-w32.tsv",
+           "w33": "scenarios-w33.tsv", "w34": "scenarios-w34.tsv", "w35": "scenarios-w35.tsv", "w36": "scenarios-w36.tsv"}
+# Writers the shipped model never saw: the thresholds in `school_heads` are checked on them. (w23-w31 were
+# left out the same way until the thirty-one-writer model of 1 December took them in.)
+RULES_ONLY = {"w32", "w33", "w34", "w35", "w36"}
 HELD_OUT = {"scenarios.tsv", "scenarios-after.tsv", "scenarios-fresh-heldout.tsv",
             "scenarios-heldout-a.tsv", "scenarios-heldout-b.tsv", "scenarios-heldout-c.tsv", "scenarios-heldout-d.tsv",
             "scenarios-heldout-e.tsv", "scenarios-heldout-f.tsv", "scenarios-heldout-g.tsv"}

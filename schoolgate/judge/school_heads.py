@@ -2,7 +2,7 @@
 
 The phrase rules (`lexicon.py`) catch what their writer foresaw, and the other models each look at one
 thing (swearing and insults, one sentence's meaning, a name on the roster). This model was trained on
-4,826 parent posts by twenty blind writers, labelled with the twelve categories, so it carries what those
+7,466 parent posts by thirty-one blind writers, labelled with the twelve categories, so it carries what those
 posts have in common: "ring the diocese about her every day" is a pile-on, "must be nice to finish at 3"
 a complaint, "those arms under the fleece" an obscene remark, with no rule for any of them.
 It is trained by `training/finetune_school_posts.py`; `training/eval_school_posts.py` measures it on
@@ -68,8 +68,8 @@ NO_HOLD = frozenset({"naming_child"})
 # Where the model is sure a post speaks of no other family's child, a pupil the roster found by first name
 # alone is taken as the poster's own ("Poppy won a rosette at the show, she's been insufferable ever since").
 # Its naming_child head learned that from the writers' posts: own children named in passing are benign,
-# "well done Poppy on star of the week" is not. On the 173 posts of nine writers it never saw (w23-w31) that
-# name a pupil, below 0.05 it frees 22 of 30 benign posts and 4 of 127 breaches (0.1: 22 and 5; 0.2: 24 and 9).
+# "well done Poppy on star of the week" is not. On the 200 posts of five writers it never saw (w32-w36) that
+# name a pupil, below 0.05 it frees 59 of 80 benign posts and 1 of 81 breaches (0.1: 66 and 2; 0.2: 69 and 4).
 CHILD_CLEAR_BELOW = 0.05
 # In a post with no sign of another family's child and nothing troubling said of a child
 # (`lexicon.own_child_news`), the model need only lean that way: on the 248 posts of 34 development writers
