@@ -149,7 +149,9 @@ _STEREO = (r"(?:typical|always|never|should(?:n'?t| not)? be (?:teaching|doing|w
            r"prayer room|this is england|stick together|own (?:community|kind|people) first|don'?t mix|it'?s cultural|when'?s the christian|"
            r"we'?re not allowed|shouldn'?t have to see|hide your (?:bikes|purses|valuables|kids|sheds)|lock your (?:sheds|doors|bikes)|holding (?:up|back)|"
            r"shouldn'?t be on|people like (?:that|them)|their sort|that sort|(?:don'?t|never|can'?t|wouldn'?t|wouldnt) trust|"
-           r"you know what (?:they'?re|theyre|they are|them lot are|that lot are) like|keep an eye on your (?:bags|purses|valuables|bikes|stuff|kids|cars?))")
+           r"you know what (?:they'?re|theyre|they are|them lot are|that lot are) like|(?:is|'s) a british school|not a mosque|"
+           r"should be at home (?:having babies|with (?:the|her|his) kids|in the kitchen)|women (?:her|of her) age|"
+           r"keep an eye on your (?:bags|purses|valuables|bikes|stuff|kids|cars?))")
 HATE = [
     ("stereotype", _re(r"\b" + _GROUP + r"\b[^.!?\n]{0,80}?\b" + _STEREO)),
     ("stereotype", _re(r"\b" + _STEREO + r"\b[^.!?\n]{0,50}?\b" + _GROUP + r"\b")),
@@ -181,7 +183,7 @@ THREAT = [
     ("veiled", _re(r"\bi know where (?:he|she|they|you|the \w+|(?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?) lives?\b")),
     ("veiled", _re(r"\b(?:we|people(?: round here| up here)?|everyone|folk(?: round here)?|the village) (?:all )?knows? where (?:he|she|they|every one of them|each of them|"
                    r"the \w+|(?-i:[A-Z]\w+)(?: (?-i:[A-Z]\w+))?) lives?\b|\b(?:fires|accidents|things) happen (?:all the time|up here|round here)\b|"
-                   r"\bnever sleep easy\b")),
+                   r"\bnever sleep easy\b|\bdoor'?s getting knocked\b|\bwon'?t be friendly\b|\bdeserves? whatever (?:they|he|she) gets?\b")),
     ("veiled", _re(r"\b(?:see|you'?ll see|they'?ll see|watch|wait and see) what happens\b")),
     ("veiled", _re(r"\bsome(?:one|body) (?:will|is going to|gonna|could|might) (?:get|end up) (?:hurt|injured)\b|\bsome(?:one|body) will get hurt\b")),
     ("veiled", _re(r"\bteach (?:him|her|them|that \w+|the \w+) a lesson\b")),
@@ -295,7 +297,7 @@ ABUSE = [
 # ---- allegations stated as fact ---------------------------------------------------------------------
 _CRIME = (r"(?:was|were|is|are|got|been|turned up|came in)\s+(?:\w+\s+){0,2}?(?:drunk|stoned|arrested|cautioned|charged)|"
           r"(?:stole|steals|stealing|nicked|nicks|pinched|robbed|pocketed|pocketing|embezzl\w+|fiddled|fiddling|skimm\w+)\s+"
-          r"(?!the show\b|(?:\w+ )?hearts?\b)(?:\w+\s+){0,3}?(?:money|cash|funds?|from|phone|purse|wallet|bag|the|a tenner|a fiver|tenner|fiver|quid|£\d+|out of)|"
+          r"(?!the show\b|(?:\w+ )?hearts?\b)(?:\w+\s+){0,3}?(?:money|cash|funds?|budget|books|accounts|expenses|from|phone|purse|wallet|bag|the|a tenner|a fiver|tenner|fiver|quid|£\d+|out of)|"
           r"(?:helping|helped|helps) (?:him|her|them)sel(?:f|ves) to|"
           r"(?:drives?|driving|drove) (?:\w+ )?(?:home )?(?:from the pub|after (?:a few|a drink|drinking|the pub)|drunk|over the limit|while drunk)|drink[- ]driv\w*|"
           r"(?:took|taking|takes)\s+(?:\w+\s+){0,3}?(?:money|cash|funds?|purse|wallet)\b|"
@@ -307,7 +309,9 @@ _CRIME = (r"(?:was|were|is|are|got|been|turned up|came in)\s+(?:\w+\s+){0,2}?(?:
           r"(?:watching|watches|looking at|looks at|touch\w*|grop\w*|peering at|filming|photographing)\s+(?:the\s+)?(?:girls|boys|kids|children|pupils)|"
           r"caught (?:\w+\s+){0,2}?(?:watching|looking|stealing|drinking|touching|with)|"
           r"(?:drink\w*|drunk) (?:on|at) (?:the )?(?:job|school|work|trip|fair)|"
-          r"(?:is|was|are|'s) (?:a )?(?:paedo\w*|pedo\w*|predator|thief|criminal|abuser|drug dealer|alcoholic|nonce)")
+          r"(?:is|was|are|'s) (?:a )?(?:paedo\w*|pedo\w*|predator|thief|criminal|abuser|drug dealer|alcoholic|nonce|crook)|"
+          r"(?:on|taking|took|getting|gets) (?:a )?(?:backhanders?|bribes?|kickbacks?|bungs?)|"
+          r"(?:far |way |a bit )?too hands[- ]on with the (?:girls|boys|kids|children|pupils)")
 _MISCONDUCT = (r"(?:lied|lies|lying)\b|(?:covered|covers|covering) (?:\w+\s+)?up|cover[- ]?up|hid (?:the|a|it)|hides|fiddled (?:the|it)|"
                r"(?:is|was) sleeping with|only got (?:the|her|his) job because|only became \w+ because|it'?s all a fix|"
                r"makes? the (?:quiet |sen |little )?(?:kids|children|pupils) (?:sit|stand|stay)|bullies (?:the|kids|children)|"

@@ -75,6 +75,11 @@ def held_for(v, category):
     # Saying hello to a new family; freezing one out.
     ("If you see the Stone family at the fair say hello, they've just moved here.",
      "If you see the Stone family at the fair blank em. Simple as.", "harassment"),
+    # A hands-on teacher; a teacher too hands on with the girls. A budget balanced; a budget fiddled.
+    ("Mr Hughes is such a hands-on teacher, the kids adore his science lessons.",
+     "Mr Hughes is far too hands on with the girls, always touching their shoulders, it's not right.", "allegation"),
+    ("Mrs Tulip has balanced the school budget for years, what a star.",
+     "Mrs Tulip is a crook, been fiddling the school budget for years.", "allegation"),
     # A surprise kept quiet; a teacher's treatment passed on with a finger to the lips.
     ("Collection for Mrs Wood's leaving present, envelope's in the office, keep it quiet!",
      "Mrs Wood's having IVF so she'll be off a lot, keep it to yourselves 🤫", "confidential"),
