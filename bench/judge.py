@@ -156,7 +156,7 @@ def scenario_table(predict) -> None:
     s = js.summary(results)
     rows = [r for r, _, _ in results]
     theirs = predict([r["text"] for r in rows]) >= 0.5 if predict else None
-    print(f"\n## Held-out scenario set ({s['n']} posts: bench/data/{' + '.join(HELD_OUT_MAIN)}; five blind writers, "
+    print(f"\n## Held-out scenario set ({s['n']} posts: bench/data/{' + '.join(HELD_OUT_MAIN)}; seven blind writers, "
           "never trained on or tuned on)\n")
     print("| category | positives | precision | recall | F1 | alt-profanity-check F1 (profane = this category) |")
     print("|---|---|---|---|---|---|")
